@@ -1,0 +1,38 @@
+# Two commands matter: `make run` (demo on SQLite) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install run test lint check-migrations messages clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Open http://$(HOST)/ (API docs: http://$(HOST)/api/docs/)"
+	$(PY) manage.py runserver $(HOST)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-migrations: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: install
+	cd apps && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --ignore '*/migrations/*'
+	$(PY) manage.py compilemessages --ignore .venv
+
+clean:
+	rm -rf $(VENV) var

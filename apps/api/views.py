@@ -1,0 +1,36 @@
+import django_filters
+from rest_framework import generics, viewsets
+
+from apps.organizations.models import Organization, OrganizationKind
+
+from .pagination import TreeOrderCursorPagination
+from .serializers import MeSerializer, OrganizationSerializer
+
+
+class MeView(generics.RetrieveAPIView):
+    """The signed-in user and their seats (organisation code and role)."""
+
+    serializer_class = MeSerializer
+
+    def get_object(self):
+        user = self.request.user
+        return type(user).objects.prefetch_related("memberships__organization").get(pk=user.pk)
+
+
+class OrganizationFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices)
+    parent = django_filters.CharFilter(field_name="parent__code")
+
+    class Meta:
+        model = Organization
+        fields = ["kind", "parent"]
+
+
+class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The network map: every school and partner department (not secret to members)."""
+
+    queryset = Organization.objects.select_related("parent")
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilterSet
+    pagination_class = TreeOrderCursorPagination
+    lookup_field = "code"

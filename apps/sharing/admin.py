@@ -1,0 +1,144 @@
+"""The Django admin for curators, through the same policy and services as the API."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.actor import actor_for
+from apps.organizations.models import Organization
+
+from . import services
+from .choices import Scope
+from .exceptions import SharingError
+from .policy import CREATORS, ActionDenied, InvalidTransition, policy
+
+
+class SharedResourceAdmin(admin.ModelAdmin):
+    """Curators see and change exactly what the policy allows them; nothing more."""
+
+    list_display = ["title", "owner", "status", "scope", "version", "reuse_count", "updated_at"]
+    list_filter = ["status", "scope"]
+    search_fields = ["title"]
+    list_select_related = ["owner", "audience"]
+    readonly_fields = [
+        "status",
+        "scope",
+        "audience",
+        "version",
+        "source",
+        "source_version",
+        "reuse_count",
+        "rejection_reason",
+        "author",
+        "submitted_at",
+        "published_at",
+    ]
+    actions = ["publish_private", "publish_district", "publish_network", "withdraw"]
+
+    # ---- what the user may see and do ----------------------------------------------------
+
+    def get_queryset(self, request):
+        return self.model.objects.restrict(request.user, "view").select_related("owner", "audience")
+
+    def has_module_permission(self, request):
+        return bool(actor_for(request.user).seats)
+
+    def has_view_permission(self, request, obj=None):
+        return bool(actor_for(request.user).seats)
+
+    def has_add_permission(self, request):
+        return bool(actor_for(request.user).seats_with(CREATORS))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return bool(actor_for(request.user).seats)
+        return self._allowed(policy.check_edit, request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return False  # one at a time, through the service
+        return self._allowed(policy.check_delete, request, obj)
+
+    @staticmethod
+    def _allowed(check, request, obj) -> bool:
+        try:
+            check(actor_for(request.user), obj)
+        except (ActionDenied, InvalidTransition):
+            return False
+        return True
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return [*self.readonly_fields, "owner"]
+        return self.readonly_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            ids = [s.org_id for s in actor_for(request.user).seats_with(CREATORS)]
+            kwargs["queryset"] = Organization.objects.filter(pk__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # ---- writes go through the services --------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in obj.CONTENT_FIELDS if name in form.cleaned_data}
+        try:
+            if change:
+                saved = services.resource_update(
+                    self.model, user=request.user, pk=obj.pk, data=data
+                )
+            else:
+                saved = services.resource_create(
+                    self.model, user=request.user, owner_code=obj.owner.code, data=data
+                )
+        except SharingError as exc:
+            raise PermissionDenied(str(exc.message)) from exc
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        services.resource_delete(self.model, user=request.user, pk=obj.pk)
+
+    def _bulk(self, request, queryset, label, run):
+        done, failed = 0, []
+        for obj in queryset:
+            try:
+                run(obj)
+                done += 1
+            except SharingError as exc:
+                failed.append(f"{obj.title}: {exc.message}")
+        if done:
+            self.message_user(request, _("%(label)s: %(n)d done.") % {"label": label, "n": done})
+        for line in failed:
+            self.message_user(request, line, level=messages.ERROR)
+
+    def _publish(self, request, queryset, scope):
+        self._bulk(
+            request,
+            queryset,
+            _("Publish"),
+            lambda obj: services.resource_publish(
+                self.model, user=request.user, pk=obj.pk, scope=scope
+            ),
+        )
+
+    @admin.action(description=_("Publish to own school only"))
+    def publish_private(self, request, queryset):
+        self._publish(request, queryset, Scope.PRIVATE)
+
+    @admin.action(description=_("Publish to the district"))
+    def publish_district(self, request, queryset):
+        self._publish(request, queryset, Scope.DISTRICT)
+
+    @admin.action(description=_("Publish to the whole network"))
+    def publish_network(self, request, queryset):
+        self._publish(request, queryset, Scope.NETWORK)
+
+    @admin.action(description=_("Withdraw"))
+    def withdraw(self, request, queryset):
+        self._bulk(
+            request,
+            queryset,
+            _("Withdraw"),
+            lambda obj: services.resource_withdraw(self.model, user=request.user, pk=obj.pk),
+        )

@@ -1,0 +1,274 @@
+"""The REST contract every library follows: one base serializer and one base viewset."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.response import Response
+
+from apps.organizations.models import Organization
+
+from . import services
+from .choices import Scope
+from .models import ReuseRecord
+
+
+class SharedResourceSerializer(serializers.ModelSerializer):
+    """Fields every library item carries; libraries add their content fields."""
+
+    owner = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Organization.objects.all(),
+        help_text=_("Code of the owning organisation; set on creation only."),
+    )
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+    author = serializers.CharField(source="author.username", read_only=True)
+    audience = serializers.CharField(source="audience.code", read_only=True)
+    source = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        fields = [
+            "id",
+            "title",
+            "owner",
+            "owner_name",
+            "author",
+            "status",
+            "scope",
+            "audience",
+            "version",
+            "source",
+            "source_version",
+            "reuse_count",
+            "rejection_reason",
+            "submitted_at",
+            "published_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "author",
+            "status",
+            "scope",
+            "audience",
+            "version",
+            "source",
+            "source_version",
+            "reuse_count",
+            "rejection_reason",
+            "submitted_at",
+            "published_at",
+            "created_at",
+            "updated_at",
+        ]
+
+    def validate(self, attrs):
+        if self.instance is not None and "owner" in attrs:
+            raise serializers.ValidationError(
+                {"owner": [_("The owner of an existing resource cannot be changed.")]}
+            )
+        return attrs
+
+
+class ScopeSerializer(serializers.Serializer):
+    scope = serializers.ChoiceField(choices=Scope.choices)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, trim_whitespace=True)
+
+
+class ReuseRequestSerializer(serializers.Serializer):
+    owner = serializers.CharField(
+        max_length=32, help_text=_("Code of the school that receives the copy.")
+    )
+
+
+class ReuseRecordSerializer(serializers.ModelSerializer):
+    organization = serializers.CharField(source="organization.code")
+    organization_name = serializers.CharField(source="organization.name")
+    user = serializers.CharField(source="user.username")
+
+    class Meta:
+        model = ReuseRecord
+        fields = ["organization", "organization_name", "user", "copy_id", "source_version", "created_at"]
+
+
+_ETAG = re.compile(r'^\s*(?:W/)?"(\d+)"\s*$')
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=_("The ETag last read; a stale one answers 412 and changes nothing."),
+)
+
+
+def expected_version(request) -> int | None:
+    """The version named by ``If-Match`` (None when absent); an unreadable value never matches."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    match = _ETAG.match(header)
+    return int(match.group(1)) if match else -1
+
+
+class SharedResourceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create, edit, delete and the workflow actions of one library.
+
+    The queryset is always the user's restricted one, so anything out of reach
+    answers 404; writes go through ``apps.sharing.services``.
+    """
+
+    model = None
+    prefetch: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    ordering_fields = ["id", "updated_at", "title"]
+
+    def get_queryset(self):
+        return (
+            self.model.objects.restrict(self.request.user, "view")
+            .with_sharing_relations()
+            .select_related(*self.select)
+            .prefetch_related(*self.prefetch)
+        )
+
+    def _reload(self, pk):
+        return self.get_queryset().get(pk=pk)
+
+    def _respond(self, obj, code=status.HTTP_200_OK):
+        data = self.get_serializer(obj).data
+        return Response(data, status=code, headers={"ETag": obj.etag})
+
+    @staticmethod
+    def _content(validated: dict) -> dict:
+        validated.pop("owner", None)
+        return validated
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._respond(self.get_object())
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        owner = serializer.validated_data["owner"]
+        obj = services.resource_create(
+            self.model,
+            user=request.user,
+            owner_code=owner.code,
+            data=self._content(dict(serializer.validated_data)),
+        )
+        return self._respond(self._reload(obj.pk), status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[IF_MATCH])
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        obj = services.resource_update(
+            self.model,
+            user=request.user,
+            pk=instance.pk,
+            data=self._content(dict(serializer.validated_data)),
+            expected_version=expected_version(request),
+        )
+        return self._respond(self._reload(obj.pk))
+
+    @extend_schema(parameters=[IF_MATCH])
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(parameters=[IF_MATCH])
+    def destroy(self, request, *args, **kwargs):
+        services.resource_delete(
+            self.model,
+            user=request.user,
+            pk=self.kwargs["pk"],
+            expected_version=expected_version(request),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _transition(self, request, service, **params):
+        obj = service(
+            self.model,
+            user=request.user,
+            pk=self.kwargs["pk"],
+            expected_version=expected_version(request),
+            **params,
+        )
+        try:
+            return self._respond(self._reload(obj.pk))
+        except self.model.DoesNotExist:
+            # Rejecting or withdrawing hands the resource back to its owner, which
+            # may take it out of the reviewer's sight; answer with what changed.
+            return Response(
+                {"id": obj.pk, "status": obj.status, "version": obj.version},
+                headers={"ETag": obj.etag},
+            )
+
+    def _payload(self, serializer_class, request):
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(request=ScopeSerializer, parameters=[IF_MATCH], summary=_("Submit for review"))
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        scope = self._payload(ScopeSerializer, request)["scope"]
+        return self._transition(request, services.resource_submit, scope=scope)
+
+    @extend_schema(request=ScopeSerializer, parameters=[IF_MATCH], summary=_("Publish at a scope"))
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        scope = self._payload(ScopeSerializer, request)["scope"]
+        return self._transition(request, services.resource_publish, scope=scope)
+
+    @extend_schema(request=ReasonSerializer, parameters=[IF_MATCH], summary=_("Reject with a reason"))
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        reason = self._payload(ReasonSerializer, request)["reason"]
+        return self._transition(request, services.resource_reject, reason=reason)
+
+    @extend_schema(request=None, parameters=[IF_MATCH], summary=_("Withdraw"))
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._transition(request, services.resource_withdraw)
+
+    @extend_schema(
+        request=ReuseRequestSerializer,
+        responses={201: OpenApiResponse(description=_("The new draft copy."))},
+        summary=_("Reuse into a school"),
+    )
+    @action(detail=True, methods=["post"])
+    def reuse(self, request, pk=None):
+        target = self._payload(ReuseRequestSerializer, request)["owner"]
+        copy = services.resource_reuse(
+            self.model, user=request.user, pk=self.kwargs["pk"], target_code=target
+        )
+        return self._respond(self._reload(copy.pk), status.HTTP_201_CREATED)
+
+    @extend_schema(responses=ReuseRecordSerializer(many=True), summary=_("Where it is reused"))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def reuses(self, request, pk=None):
+        obj = self.get_object()
+        records = services.reuse_records_for(obj)
+        return Response(ReuseRecordSerializer(records, many=True).data)
+

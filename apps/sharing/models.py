@@ -1,0 +1,156 @@
+"""The sharing core: fields and queries that every library's resources share."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.organizations.models import Organization
+
+from .choices import Scope, Status
+
+
+class SharedResourceQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> SharedResourceQuerySet:
+        """Exactly the resources ``user`` may ``action``; the one read path of the project.
+
+        ``view``: everything the user may open. ``review``: pending submissions
+        waiting for the user's decision. ``reuse``: published resources the user
+        can see and copy into one of their schools.
+        """
+        from .policy import policy
+
+        return self.filter(policy.filter_for(user, action))
+
+    def with_sharing_relations(self) -> SharedResourceQuerySet:
+        return self.select_related("owner", "author", "audience")
+
+
+class SharedResource(models.Model):
+    """Abstract base of every shared resource: owner, author, status, scope, version, source.
+
+    ``audience`` is derived from ``scope`` and ``owner`` whenever the scope is
+    set: the organisation whose subtree the resource is (or would be) open to.
+    It is stored so that "what may this user see" is one indexed filter.
+    """
+
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey(
+        Organization,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_owned",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_authored",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices, default=Scope.PRIVATE)
+    audience = models.ForeignKey(
+        Organization,
+        verbose_name=_("audience"),
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_audience",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    source = models.ForeignKey(
+        "self",
+        verbose_name=_("reused from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
+    source_version = models.PositiveIntegerField(_("source version"), null=True, blank=True)
+    reuse_count = models.PositiveIntegerField(_("times reused"), default=0)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    first_published_at = models.DateTimeField(_("first published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SharedResourceQuerySet.as_manager()
+
+    # Each library names its own content: the fields an edit may change and a reuse copies.
+    CONTENT_FIELDS: tuple[str, ...] = ("title",)
+    CONTENT_M2M: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "audience"], name="%(app_label)s_%(class)s_st_aud"),
+            models.Index(fields=["owner", "status"], name="%(app_label)s_%(class)s_own_st"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
+
+    def missing_for_submission(self) -> dict[str, list[str]]:
+        """Field → messages for what must be filled in before the resource can be reviewed."""
+        errors: dict[str, list[str]] = {}
+        if not self.title.strip():
+            errors["title"] = [str(_("This field is required."))]
+        return errors
+
+
+class ReuseRecord(models.Model):
+    """One reuse (复用): a school copied a published resource into its own draft.
+
+    Kept apart from the copy so that the history of where a resource is used
+    survives the copy being edited or deleted, and so that the network
+    dashboard can read reuse flows across all libraries from one table.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    source_id = models.BigIntegerField(_("source"))
+    source_version = models.PositiveIntegerField(_("source version"))
+    source_owner = models.ForeignKey(
+        Organization, verbose_name=_("publisher"), on_delete=models.PROTECT, related_name="+"
+    )
+    copy_id = models.BigIntegerField(_("copy"))
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("reusing school"),
+        on_delete=models.PROTECT,
+        related_name="reuses_made",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reused by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("reused at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reuse")
+        verbose_name_plural = _("reuses")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "source_id"], name="reuse_source_idx"),
+            models.Index(fields=["organization", "created_at"], name="reuse_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ← {self.content_type.model} #{self.source_id}"

@@ -1,0 +1,234 @@
+"""Who may do what to a shared resource: the written policy, in one place.
+
+Vocabulary
+    owner     the organisation that owns the resource.
+    audience  the organisation whose subtree a scope opens the resource to:
+              private → the owner; district → the district school the owner is
+              or belongs to; network → the municipal school (so every school and
+              department below it).
+    curators  members with role ``curator`` or ``admin`` (an admin is a curator
+              who also manages members).
+
+The table (tests/sharing/test_permission_matrix.py checks every cell against it)
+
+    action    who                                                    from status
+    --------  -----------------------------------------------------  ---------------------------
+    view      any member of the owner;                               any
+              anyone whose organisation is inside the audience;      published
+              curators of a school above the owner;                  published at district/network
+              curators of the audience                               pending
+    create    admin, curator, teacher (schools) or submitter (depts)  → draft
+              of the owner
+    edit      the author (still holding a creating role in the       draft, rejected, withdrawn
+              owner) or the owner's curators                           → draft
+              curators of the audience                               published (stays published)
+    delete    as edit of a draft, and never published               draft
+    submit    as edit of a draft                                     draft, rejected → pending
+    publish   curators of the audience of the requested scope        draft, pending, published
+    reject    curators of the audience (a reason is required)        pending → rejected
+    withdraw  curators of the owner or of the audience               pending, published → withdrawn
+    reuse     admin, curator or teacher of the receiving school,     published
+              who can see the resource
+
+Every change raises ``version`` by one. Refusals: out of sight → 404; visible
+but the role does not allow it → 403; allowed but wrong status → 409.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.actor import Actor, actor_for
+from apps.accounts.models import Role
+from apps.organizations.models import Organization, OrganizationKind
+
+from .choices import Scope, Status
+from .exceptions import ActionDenied, InvalidInput, InvalidTransition
+
+CURATORS = frozenset({Role.ADMIN, Role.CURATOR})
+CREATORS = frozenset({Role.ADMIN, Role.CURATOR, Role.TEACHER, Role.SUBMITTER})
+REUSERS = frozenset({Role.ADMIN, Role.CURATOR, Role.TEACHER})
+
+EDITABLE = frozenset({Status.DRAFT, Status.REJECTED, Status.WITHDRAWN})
+SUBMITTABLE = frozenset({Status.DRAFT, Status.REJECTED})
+PUBLISHABLE = frozenset({Status.DRAFT, Status.PENDING, Status.PUBLISHED})
+REJECTABLE = frozenset({Status.PENDING})
+WITHDRAWABLE = frozenset({Status.PENDING, Status.PUBLISHED})
+WIDENED_SCOPES = (Scope.DISTRICT, Scope.NETWORK)
+
+_AUDIENCE_KIND = {Scope.DISTRICT: OrganizationKind.DISTRICT, Scope.NETWORK: OrganizationKind.MUNICIPAL}
+
+
+def audience_for(owner: Organization, scope: str) -> Organization:
+    """The organisation whose subtree ``scope`` opens an ``owner``'s resource to."""
+    if scope == Scope.PRIVATE:
+        return owner
+    if scope not in _AUDIENCE_KIND:
+        raise InvalidInput(errors={"scope": [str(_("Unknown scope."))]})
+    if owner.kind == _AUDIENCE_KIND[scope]:
+        return owner
+    audience = (
+        Organization.objects.filter(code__in=owner.lineage_codes, kind=_AUDIENCE_KIND[scope])
+        .order_by("-depth")
+        .first()
+    )
+    if audience is None:
+        raise InvalidInput(
+            errors={"scope": [str(_("This scope does not apply to the owning organisation."))]}
+        )
+    return audience
+
+
+class SharingPolicy:
+    """Answers "may this user do X (to this object)?" and "which objects?"."""
+
+    # ---- which objects -------------------------------------------------------------------
+
+    def filter_for(self, user_or_actor, action: str = "view") -> Q:
+        actor = _as_actor(user_or_actor)
+        if actor.is_anonymous or not actor.seats:
+            return Q(pk__in=[])
+        if action == "view":
+            return self._visible(actor)
+        if action == "review":
+            return Q(status=Status.PENDING, audience_id__in=self._curated_org_ids(actor))
+        if action == "reuse":
+            if not actor.seats_with(REUSERS):
+                return Q(pk__in=[])
+            return Q(status=Status.PUBLISHED) & self._visible(actor)
+        raise ValueError(f"No query form for action {action!r}")
+
+    def _visible(self, actor: Actor) -> Q:
+        q = Q(owner_id__in=actor.org_ids)
+        q |= Q(
+            status=Status.PUBLISHED,
+            audience_id__in=Organization.objects.filter(code__in=actor.lineage_codes).values("pk"),
+        )
+        curated = actor.seats_with(CURATORS)
+        if curated:
+            below = Q()
+            for seat in curated:
+                below |= Q(path__startswith=seat.org_path)
+            q |= Q(
+                status=Status.PUBLISHED,
+                scope__in=WIDENED_SCOPES,
+                owner_id__in=Organization.objects.filter(below).values("pk"),
+            )
+            q |= Q(status=Status.PENDING, audience_id__in=self._curated_org_ids(actor))
+        return q
+
+    @staticmethod
+    def _curated_org_ids(actor: Actor) -> list[int]:
+        return [s.org_id for s in actor.seats_with(CURATORS)]
+
+    # ---- one object ----------------------------------------------------------------------
+
+    def can_view(self, actor: Actor, obj) -> bool:
+        if actor.is_anonymous:
+            return False
+        if obj.owner_id in actor.org_ids:
+            return True
+        if obj.status == Status.PUBLISHED:
+            if obj.audience.code in actor.lineage_codes:
+                return True
+            if obj.scope in WIDENED_SCOPES and any(
+                obj.owner.path.startswith(s.org_path) for s in actor.seats_with(CURATORS)
+            ):
+                return True
+        return obj.status == Status.PENDING and actor.has_role(obj.audience_id, CURATORS)
+
+    def can_create(self, actor: Actor, owner: Organization) -> bool:
+        return actor.has_role(owner.pk, CREATORS)
+
+    def _is_drafter(self, actor: Actor, obj) -> bool:
+        """The author (still creating in the owner) or the owner's curators."""
+        if actor.has_role(obj.owner_id, CURATORS):
+            return True
+        return obj.author_id == actor.user_id and actor.has_role(obj.owner_id, CREATORS)
+
+    def check_edit(self, actor: Actor, obj) -> None:
+        if obj.status == Status.PUBLISHED:
+            if not actor.has_role(obj.audience_id, CURATORS):
+                raise ActionDenied(_("Only curators of the audience may edit a published resource."))
+            return
+        if not self._is_drafter(actor, obj):
+            raise ActionDenied(_("Only the author or the owner's curators may edit this resource."))
+        if obj.status not in EDITABLE:
+            raise InvalidTransition(_("A resource under review cannot be edited."))
+
+    def check_delete(self, actor: Actor, obj) -> None:
+        if not self._is_drafter(actor, obj):
+            raise ActionDenied(_("Only the author or the owner's curators may delete this resource."))
+        if obj.status != Status.DRAFT or obj.first_published_at is not None:
+            raise InvalidTransition(
+                _("Only drafts that were never published may be deleted; withdraw it instead.")
+            )
+
+    def check_submit(self, actor: Actor, obj) -> None:
+        if not self._is_drafter(actor, obj):
+            raise ActionDenied(_("Only the author or the owner's curators may submit this resource."))
+        if obj.status not in SUBMITTABLE:
+            raise InvalidTransition(_("Only drafts and rejected resources can be submitted."))
+
+    def check_publish(self, actor: Actor, obj, audience: Organization) -> None:
+        if not actor.has_role(audience.pk, CURATORS):
+            raise ActionDenied(
+                _("Only curators of %(org)s may publish at this scope.") % {"org": audience.name}
+            )
+        if obj.status not in PUBLISHABLE:
+            raise InvalidTransition(_("Rejected or withdrawn resources must be edited first."))
+
+    def check_reject(self, actor: Actor, obj) -> None:
+        if not actor.has_role(obj.audience_id, CURATORS):
+            raise ActionDenied(_("Only curators of the audience may reject this submission."))
+        if obj.status not in REJECTABLE:
+            raise InvalidTransition(_("Only pending submissions can be rejected."))
+
+    def check_withdraw(self, actor: Actor, obj) -> None:
+        if not (
+            actor.has_role(obj.owner_id, CURATORS) or actor.has_role(obj.audience_id, CURATORS)
+        ):
+            raise ActionDenied(_("Only curators of the owner or the audience may withdraw it."))
+        if obj.status not in WITHDRAWABLE:
+            raise InvalidTransition(_("Only pending or published resources can be withdrawn."))
+
+    def check_reuse(self, actor: Actor, obj, target: Organization) -> None:
+        if not actor.has_role(target.pk, REUSERS):
+            raise ActionDenied(_("You may only reuse into a school where you teach or curate."))
+        if obj.status != Status.PUBLISHED:
+            raise InvalidTransition(_("Only published resources can be reused."))
+
+    def allowed_actions(self, actor: Actor, obj) -> list[str]:
+        """The actions the pages and the API offer on ``obj`` (publish at its current scope)."""
+        checks = {
+            "edit": lambda: self.check_edit(actor, obj),
+            "delete": lambda: self.check_delete(actor, obj),
+            "submit": lambda: self.check_submit(actor, obj),
+            "reject": lambda: self.check_reject(actor, obj),
+            "withdraw": lambda: self.check_withdraw(actor, obj),
+        }
+        allowed = []
+        for name, check in checks.items():
+            try:
+                check()
+            except (ActionDenied, InvalidTransition):
+                continue
+            allowed.append(name)
+        if obj.status in PUBLISHABLE and (
+            actor.has_role(obj.audience_id, CURATORS)
+            or (obj.status == Status.DRAFT and actor.has_role(obj.owner_id, CURATORS))
+        ):
+            allowed.append("publish")
+        if obj.status == Status.PUBLISHED and actor.seats_with(REUSERS):
+            allowed.append("reuse")
+        return allowed
+
+
+def _as_actor(user_or_actor) -> Actor:
+    if isinstance(user_or_actor, Actor):
+        return user_or_actor
+    return actor_for(user_or_actor)
+
+
+policy = SharingPolicy()

@@ -1,0 +1,240 @@
+"""Named write actions on shared resources: check, then execute, inside one transaction.
+
+The API, the pages, the admin and the commands all call these; none of them
+changes a resource's status, scope or version any other way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.actor import actor_for
+from apps.organizations.models import Organization
+
+from .choices import Scope, Status
+from .exceptions import ActionDenied, InvalidInput, ResourceNotFound
+from .models import ReuseRecord, SharedResource
+from .policy import audience_for, policy
+
+
+def _lock(model: type[SharedResource], pk, user) -> SharedResource:
+    """Fetch ``pk`` for update through the user's reach; outside it, 404."""
+    try:
+        return (
+            model.objects.restrict(user, "view")
+            .select_for_update(of=("self",))
+            .select_related("owner", "audience")
+            .get(pk=pk)
+        )
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise ResourceNotFound() from None
+
+
+def _ensure_in_reach(obj: SharedResource, user) -> None:
+    """After a write, inside the same transaction: the result must still be the user's to see."""
+    if not type(obj).objects.restrict(user, "view").filter(pk=obj.pk).exists():
+        raise ActionDenied(_("The result would be outside your reach."))
+
+
+def _organization(code: str, field: str = "owner") -> Organization:
+    org = Organization.objects.filter(code=code).first() if code else None
+    if org is None:
+        raise InvalidInput(errors={field: [str(_("Unknown organisation code."))]})
+    return org
+
+
+def _apply_content(obj: SharedResource, data: dict[str, Any]) -> dict[str, Any]:
+    """Set plain content fields on ``obj``; return the many-to-many values to set after saving."""
+    unknown = set(data) - set(obj.CONTENT_FIELDS) - set(obj.CONTENT_M2M)
+    if unknown:
+        raise InvalidInput(
+            errors={name: [str(_("This field cannot be changed here."))] for name in sorted(unknown)}
+        )
+    for name in obj.CONTENT_FIELDS:
+        if name in data:
+            setattr(obj, name, data[name])
+    if "title" in data and not str(data["title"] or "").strip():
+        raise InvalidInput(errors={"title": [str(_("This field is required."))]})
+    return {name: data[name] for name in obj.CONTENT_M2M if name in data}
+
+
+def _set_m2m(obj: SharedResource, m2m: dict[str, Any]) -> None:
+    for name, values in m2m.items():
+        getattr(obj, name).set(values)
+
+
+def _require_complete(obj: SharedResource) -> None:
+    errors = obj.missing_for_submission()
+    if errors:
+        raise InvalidInput(_("The resource is not complete enough to be reviewed."), errors=errors)
+
+
+@transaction.atomic
+def resource_create(
+    model: type[SharedResource], *, user, owner_code: str, data: dict[str, Any]
+) -> SharedResource:
+    """A new draft owned by ``owner_code``, authored by ``user``."""
+    owner = _organization(owner_code)
+    if not policy.can_create(actor_for(user), owner):
+        raise ActionDenied(_("You may not create resources for this organisation."))
+    obj = model(owner=owner, author=user, audience=owner, scope=Scope.PRIVATE)
+    m2m = _apply_content(obj, data)
+    if not obj.title.strip():
+        raise InvalidInput(errors={"title": [str(_("This field is required."))]})
+    obj.save()
+    _set_m2m(obj, m2m)
+    _ensure_in_reach(obj, user)
+    return obj
+
+
+@transaction.atomic
+def resource_update(
+    model: type[SharedResource], *, user, pk, data: dict[str, Any], expected_version=None
+) -> SharedResource:
+    """Edit content. Rejected or withdrawn resources return to draft; published ones stay."""
+    obj = _lock(model, pk, user)
+    policy.check_edit(actor_for(user), obj)
+    _check_version(obj, expected_version)
+    m2m = _apply_content(obj, data)
+    if obj.status in (Status.REJECTED, Status.WITHDRAWN):
+        obj.status = Status.DRAFT
+    obj.version = F("version") + 1
+    obj.save()
+    _set_m2m(obj, m2m)
+    obj.refresh_from_db(fields=["version"])
+    _ensure_in_reach(obj, user)
+    return obj
+
+
+@transaction.atomic
+def resource_delete(model: type[SharedResource], *, user, pk, expected_version=None) -> None:
+    obj = _lock(model, pk, user)
+    policy.check_delete(actor_for(user), obj)
+    _check_version(obj, expected_version)
+    obj.delete()
+
+
+@transaction.atomic
+def resource_submit(
+    model: type[SharedResource], *, user, pk, scope: str, expected_version=None
+) -> SharedResource:
+    """Send a draft for review at ``scope``: it waits for the audience's curators."""
+    obj = _lock(model, pk, user)
+    policy.check_submit(actor_for(user), obj)
+    _check_version(obj, expected_version)
+    audience = audience_for(obj.owner, scope)
+    _require_complete(obj)
+    obj.status, obj.scope, obj.audience = Status.PENDING, scope, audience
+    obj.rejection_reason = ""
+    obj.submitted_at = timezone.now()
+    return _save_transition(obj)
+
+
+@transaction.atomic
+def resource_publish(
+    model: type[SharedResource], *, user, pk, scope: str, expected_version=None
+) -> SharedResource:
+    """Publish at ``scope``: the audience's curators decide; widening a published one is allowed."""
+    obj = _lock(model, pk, user)
+    audience = audience_for(obj.owner, scope)
+    policy.check_publish(actor_for(user), obj, audience)
+    _check_version(obj, expected_version)
+    _require_complete(obj)
+    now = timezone.now()
+    obj.status, obj.scope, obj.audience = Status.PUBLISHED, scope, audience
+    obj.rejection_reason = ""
+    obj.reviewed_by = user
+    obj.published_at = now
+    obj.first_published_at = obj.first_published_at or now
+    return _save_transition(obj)
+
+
+@transaction.atomic
+def resource_reject(
+    model: type[SharedResource], *, user, pk, reason: str, expected_version=None
+) -> SharedResource:
+    obj = _lock(model, pk, user)
+    policy.check_reject(actor_for(user), obj)
+    _check_version(obj, expected_version)
+    if not (reason or "").strip():
+        raise InvalidInput(errors={"reason": [str(_("Say why, so the author can fix it."))]})
+    obj.status = Status.REJECTED
+    obj.rejection_reason = reason.strip()
+    obj.reviewed_by = user
+    return _save_transition(obj)
+
+
+@transaction.atomic
+def resource_withdraw(
+    model: type[SharedResource], *, user, pk, expected_version=None
+) -> SharedResource:
+    obj = _lock(model, pk, user)
+    policy.check_withdraw(actor_for(user), obj)
+    _check_version(obj, expected_version)
+    obj.status = Status.WITHDRAWN
+    return _save_transition(obj)
+
+
+@transaction.atomic
+def resource_reuse(
+    model: type[SharedResource], *, user, pk, target_code: str
+) -> SharedResource:
+    """Copy a published resource into ``target_code``'s drafts, linked to its source version."""
+    target = _organization(target_code)
+    obj = _lock(model, pk, user)
+    policy.check_reuse(actor_for(user), obj, target)
+    copy = model(
+        owner=target,
+        author=user,
+        audience=target,
+        scope=Scope.PRIVATE,
+        source=obj,
+        source_version=obj.version,
+        **{name: getattr(obj, name) for name in obj.CONTENT_FIELDS},
+    )
+    copy.save()
+    for name in obj.CONTENT_M2M:
+        getattr(copy, name).set(getattr(obj, name).all())
+    model.objects.filter(pk=obj.pk).update(reuse_count=F("reuse_count") + 1)
+    ReuseRecord.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        source_id=obj.pk,
+        source_version=obj.version,
+        source_owner_id=obj.owner_id,
+        copy_id=copy.pk,
+        organization=target,
+        user=user,
+    )
+    _ensure_in_reach(copy, user)
+    return copy
+
+
+def reuse_records_for(obj: SharedResource) -> models.QuerySet[ReuseRecord]:
+    return ReuseRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), source_id=obj.pk
+    ).select_related("organization", "user")
+
+
+def _save_transition(obj: SharedResource) -> SharedResource:
+    obj.version = F("version") + 1
+    obj.save()
+    obj.refresh_from_db(fields=["version"])
+    return obj
+
+
+class VersionMismatch(InvalidInput):
+    """``If-Match`` named an older version: someone else changed the resource first."""
+
+    status_code = 412
+    default_message = _("The resource was changed by someone else; reload it and try again.")
+
+
+def _check_version(obj: SharedResource, expected_version) -> None:
+    if expected_version is not None and int(expected_version) != obj.version:
+        raise VersionMismatch()

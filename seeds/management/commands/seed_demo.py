@@ -1,0 +1,97 @@
+"""``manage.py seed_demo``: reference fixtures plus the demo set. Running it twice changes nothing."""
+
+from decimal import Decimal
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from apps.accounts.models import User
+from apps.accounts.services import member_add
+from apps.courses.models import Course
+from apps.organizations.models import Organization
+from apps.sharing import services
+from apps.sharing.models import ReuseRecord
+from apps.taxonomy.models import CourseKind, TeachingMethod, ThematicDomain
+from seeds import demo
+
+REFERENCE_FIXTURES = ["organizations", "taxonomy"]
+
+
+class Command(BaseCommand):
+    help = "Load the Foshan network and the demo data set (idempotent)."
+
+    def handle(self, *args, **options):
+        call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0)
+        with transaction.atomic():
+            users = self._users()
+            created = self._courses(users)
+            reused = self._reuses(users)
+        self.stdout.write(
+            f"Foshan network: {Organization.objects.count()} organisations; "
+            f"demo courses added: {created}; reuses added: {reused}."
+        )
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+        for username, display, code, role in demo.USERS:
+            self.stdout.write(f"  {username:<18} {role:<10} {code:<12} {display}")
+
+    def _users(self) -> dict[str, User]:
+        users = {}
+        for username, display, code, role in demo.USERS:
+            user, _membership, created = member_add(
+                username=username, org_code=code, role=role
+            )
+            if created:
+                user.set_password(demo.DEMO_PASSWORD)
+                user.display_name = display
+                user.save(update_fields=["password", "display_name"])
+            users[username] = user
+        return users
+
+    def _courses(self, users: dict[str, User]) -> int:
+        created = 0
+        for spec in demo.COURSES:
+            owner = Organization.objects.get(code=spec["owner"])
+            if Course.objects.filter(owner=owner, title=spec["title"]).exists():
+                continue
+            data = {
+                "title": spec["title"],
+                "summary": f"{spec['summary']}{demo.DEMO_MARK}" if spec["summary"] else "",
+                "outline": spec["outline"],
+                "target_audience": spec["target_audience"],
+                "class_hours": Decimal(spec["class_hours"]) if spec["class_hours"] else None,
+                "kind": CourseKind.objects.filter(code=spec["kind"]).first(),
+                "domains": list(ThematicDomain.objects.filter(code__in=spec["domains"])),
+                "methods": list(TeachingMethod.objects.filter(code__in=spec["methods"])),
+            }
+            course = services.resource_create(
+                Course, user=users[spec["author"]], owner_code=owner.code, data=data
+            )
+            for step in spec["steps"]:
+                self._step(course, step, users)
+            created += 1
+        return created
+
+    @staticmethod
+    def _step(course: Course, step: tuple, users: dict[str, User]) -> None:
+        verb = step[0]
+        if verb == "submit":
+            services.resource_submit(Course, user=users[step[2]], pk=course.pk, scope=step[1])
+        elif verb == "publish":
+            services.resource_publish(Course, user=users[step[2]], pk=course.pk, scope=step[1])
+        elif verb == "reject":
+            services.resource_reject(Course, user=users[step[2]], pk=course.pk, reason=step[1])
+        elif verb == "withdraw":
+            services.resource_withdraw(Course, user=users[step[1]], pk=course.pk)
+
+    def _reuses(self, users: dict[str, User]) -> int:
+        added = 0
+        for username, code, title in demo.REUSES:
+            source = Course.objects.get(title=title, source__isnull=True)
+            if ReuseRecord.objects.filter(
+                source_id=source.pk, organization__code=code, content_type__model="course"
+            ).exists():
+                continue
+            services.resource_reuse(Course, user=users[username], pk=source.pk, target_code=code)
+            added += 1
+        return added
