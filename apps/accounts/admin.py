@@ -23,7 +23,15 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "user", "name", "read_only", "created_at", "expires_at", "revoked_at"]
+    list_display = [
+        "__str__",
+        "user",
+        "name",
+        "read_only",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+    ]
     list_filter = ["read_only"]
     readonly_fields = ["key_id", "created_at", "last_used_at"]
     search_fields = ["user__username", "name", "key_id"]

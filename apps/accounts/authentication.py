@@ -23,9 +23,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         parts = raw.split("_", 2)
         if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
             raise exceptions.AuthenticationFailed(_("Malformed API token."))
-        token = (
-            ApiToken.objects.select_related("user").filter(key_id=parts[1]).first()
-        )
+        token = ApiToken.objects.select_related("user").filter(key_id=parts[1]).first()
         if token is None or not hmac.compare_digest(token.key_hash, hash_token(raw)):
             raise exceptions.AuthenticationFailed(_("Invalid API token."))
         if not token.is_usable:

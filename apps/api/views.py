@@ -1,6 +1,7 @@
 import django_filters
 from rest_framework import generics, viewsets
 
+from apps.accounts.models import User
 from apps.organizations.models import Organization, OrganizationKind
 
 from .pagination import TreeOrderCursorPagination
@@ -13,8 +14,9 @@ class MeView(generics.RetrieveAPIView):
     serializer_class = MeSerializer
 
     def get_object(self):
-        user = self.request.user
-        return type(user).objects.prefetch_related("memberships__organization").get(pk=user.pk)
+        return User.objects.prefetch_related("memberships__organization").get(
+            pk=self.request.user.pk
+        )
 
 
 class OrganizationFilterSet(django_filters.FilterSet):

@@ -7,9 +7,7 @@ from .models import Course
 
 
 class CourseFilterSet(SharedResourceFilterSet):
-    theme = django_filters.CharFilter(
-        field_name="domains__code", label=_("Thematic domain (code)")
-    )
+    theme = django_filters.CharFilter(field_name="domains__code", label=_("Thematic domain (code)"))
     kind = django_filters.CharFilter(field_name="kind__code", label=_("Course kind (code)"))
     method = django_filters.CharFilter(
         field_name="methods__code", label=_("Teaching method (code)")

@@ -76,12 +76,12 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def natural_key(self) -> tuple[str]:
-        return (self.code,)
-
     def save(self, *args, **kwargs):
         self.path, self.depth = self.compute_path()
         super().save(*args, **kwargs)
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
 
     def compute_path(self) -> tuple[str, int]:
         if self.parent_id is None:

@@ -81,7 +81,11 @@ class SharedResourceAdmin(admin.ModelAdmin):
     # ---- writes go through the services --------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in obj.CONTENT_FIELDS if name in form.cleaned_data}
+        data = {
+            name: form.cleaned_data[name]
+            for name in obj.CONTENT_FIELDS
+            if name in form.cleaned_data
+        }
         try:
             if change:
                 saved = services.resource_update(

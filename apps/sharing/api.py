@@ -99,7 +99,14 @@ class ReuseRecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReuseRecord
-        fields = ["organization", "organization_name", "user", "copy_id", "source_version", "created_at"]
+        fields = [
+            "organization",
+            "organization_name",
+            "user",
+            "copy_id",
+            "source_version",
+            "created_at",
+        ]
 
 
 _ETAG = re.compile(r'^\s*(?:W/)?"(\d+)"\s*$')
@@ -241,7 +248,9 @@ class SharedResourceViewSet(
         scope = self._payload(ScopeSerializer, request)["scope"]
         return self._transition(request, services.resource_publish, scope=scope)
 
-    @extend_schema(request=ReasonSerializer, parameters=[IF_MATCH], summary=_("Reject with a reason"))
+    @extend_schema(
+        request=ReasonSerializer, parameters=[IF_MATCH], summary=_("Reject with a reason")
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         reason = self._payload(ReasonSerializer, request)["reason"]
@@ -271,4 +280,3 @@ class SharedResourceViewSet(
         obj = self.get_object()
         records = services.reuse_records_for(obj)
         return Response(ReuseRecordSerializer(records, many=True).data)
-

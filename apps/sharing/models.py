@@ -52,7 +52,9 @@ class SharedResource(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
-    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices, default=Scope.PRIVATE)
+    scope = models.CharField(
+        _("scope"), max_length=16, choices=Scope.choices, default=Scope.PRIVATE
+    )
     audience = models.ForeignKey(
         Organization,
         verbose_name=_("audience"),

@@ -57,7 +57,10 @@ REJECTABLE = frozenset({Status.PENDING})
 WITHDRAWABLE = frozenset({Status.PENDING, Status.PUBLISHED})
 WIDENED_SCOPES = (Scope.DISTRICT, Scope.NETWORK)
 
-_AUDIENCE_KIND = {Scope.DISTRICT: OrganizationKind.DISTRICT, Scope.NETWORK: OrganizationKind.MUNICIPAL}
+_AUDIENCE_KIND = {
+    Scope.DISTRICT: OrganizationKind.DISTRICT,
+    Scope.NETWORK: OrganizationKind.MUNICIPAL,
+}
 
 
 def audience_for(owner: Organization, scope: str) -> Organization:
@@ -150,7 +153,9 @@ class SharingPolicy:
     def check_edit(self, actor: Actor, obj) -> None:
         if obj.status == Status.PUBLISHED:
             if not actor.has_role(obj.audience_id, CURATORS):
-                raise ActionDenied(_("Only curators of the audience may edit a published resource."))
+                raise ActionDenied(
+                    _("Only curators of the audience may edit a published resource.")
+                )
             return
         if not self._is_drafter(actor, obj):
             raise ActionDenied(_("Only the author or the owner's curators may edit this resource."))
@@ -159,7 +164,9 @@ class SharingPolicy:
 
     def check_delete(self, actor: Actor, obj) -> None:
         if not self._is_drafter(actor, obj):
-            raise ActionDenied(_("Only the author or the owner's curators may delete this resource."))
+            raise ActionDenied(
+                _("Only the author or the owner's curators may delete this resource.")
+            )
         if obj.status != Status.DRAFT or obj.first_published_at is not None:
             raise InvalidTransition(
                 _("Only drafts that were never published may be deleted; withdraw it instead.")
@@ -167,7 +174,9 @@ class SharingPolicy:
 
     def check_submit(self, actor: Actor, obj) -> None:
         if not self._is_drafter(actor, obj):
-            raise ActionDenied(_("Only the author or the owner's curators may submit this resource."))
+            raise ActionDenied(
+                _("Only the author or the owner's curators may submit this resource.")
+            )
         if obj.status not in SUBMITTABLE:
             raise InvalidTransition(_("Only drafts and rejected resources can be submitted."))
 

@@ -54,7 +54,9 @@ def _apply_content(obj: SharedResource, data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - set(obj.CONTENT_FIELDS) - set(obj.CONTENT_M2M)
     if unknown:
         raise InvalidInput(
-            errors={name: [str(_("This field cannot be changed here."))] for name in sorted(unknown)}
+            errors={
+                name: [str(_("This field cannot be changed here."))] for name in sorted(unknown)
+            }
         )
     for name in obj.CONTENT_FIELDS:
         if name in data:
@@ -182,9 +184,7 @@ def resource_withdraw(
 
 
 @transaction.atomic
-def resource_reuse(
-    model: type[SharedResource], *, user, pk, target_code: str
-) -> SharedResource:
+def resource_reuse(model: type[SharedResource], *, user, pk, target_code: str) -> SharedResource:
     """Copy a published resource into ``target_code``'s drafts, linked to its source version."""
     target = _organization(target_code)
     obj = _lock(model, pk, user)

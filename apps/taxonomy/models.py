@@ -52,7 +52,7 @@ class ThematicDomain(Term):
 
 
 class CourseKind(Term):
-    """A kind of course: lecture (专题讲授), case teaching (案例教学), on-site teaching, seminar..."""
+    """A kind of course: lecture (专题讲授), case teaching (案例教学), on-site, seminar..."""
 
     class Meta(Term.Meta):
         verbose_name = _("course kind")
@@ -60,7 +60,7 @@ class CourseKind(Term):
 
 
 class TeachingMethod(Term):
-    """A teaching method shared across tiers: mind map (思维导图), industry map, after-class review."""
+    """A teaching method every tier shares: mind map (思维导图), industry map, review..."""
 
     class Meta(Term.Meta):
         verbose_name = _("teaching method")

@@ -1,4 +1,4 @@
-"""``manage.py seed_demo``: reference fixtures plus the demo set. Running it twice changes nothing."""
+"""``manage.py seed_demo``: reference fixtures plus the demo set; a second run changes nothing."""
 
 from decimal import Decimal
 
@@ -38,9 +38,7 @@ class Command(BaseCommand):
     def _users(self) -> dict[str, User]:
         users = {}
         for username, display, code, role in demo.USERS:
-            user, _membership, created = member_add(
-                username=username, org_code=code, role=role
-            )
+            user, _membership, created = member_add(username=username, org_code=code, role=role)
             if created:
                 user.set_password(demo.DEMO_PASSWORD)
                 user.display_name = display

@@ -1,0 +1,80 @@
+"""Shared test fixtures: the real Foshan network and one persona per tier and role.
+
+The reference fixtures and personas are loaded once per session into the test
+database; each test runs in a transaction that is rolled back.
+"""
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from apps.accounts.models import Membership, User
+from apps.organizations.models import Organization
+
+# persona → (organisation code, role). Letters: M municipal, DA/DB districts 禅城/南海,
+# TA/TA2 towns under 禅城 (祖庙, 石湾), TB a town under 南海 (桂城), DEP 发改局.
+PERSONAS = {
+    "muni_admin": ("440600", "admin"),
+    "muni_curator": ("440600", "curator"),
+    "muni_teacher": ("440600", "teacher"),
+    "dA_curator": ("440604", "curator"),
+    "dA_teacher": ("440604", "teacher"),
+    "tA_admin": ("440604010", "admin"),
+    "tA_curator": ("440604010", "curator"),
+    "tA_teacher": ("440604010", "teacher"),
+    "tA_viewer": ("440604010", "viewer"),
+    "tA2_teacher": ("440604011", "teacher"),
+    "dB_curator": ("440605", "curator"),
+    "tB_teacher": ("440605011", "teacher"),
+    "dept": ("440600-fgj", "submitter"),
+}
+ORG = {"M": "440600", "DA": "440604", "TA": "440604010", "DB": "440605", "DEP": "440600-fgj"}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("loaddata", "organizations", "taxonomy", verbosity=0)
+        for username, (code, role) in PERSONAS.items():
+            user = User.objects.create_user(username=username, password="x-test-pass")
+            Membership.objects.create(
+                user=user, organization=Organization.objects.get(code=code), role=role
+            )
+
+
+@pytest.fixture
+def persona(db):
+    """``persona("tA_teacher")`` → that user, fresh from the database."""
+
+    def get(name: str) -> User:
+        return User.objects.get(username=name)
+
+    return get
+
+
+@pytest.fixture
+def org(db):
+    def get(key: str) -> Organization:
+        return Organization.objects.get(code=ORG.get(key, key))
+
+    return get
+
+
+@pytest.fixture
+def api():
+    """``api("tA_teacher")`` → an API client signed in as that persona (None: anonymous)."""
+
+    def make(name: str | None = None) -> APIClient:
+        client = APIClient()
+        if name:
+            client.force_login(User.objects.get(username=name))
+        return client
+
+    return make
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db['NAME']})"

@@ -1,0 +1,212 @@
+"""The permission matrix: every persona × every action × resources in every tier, status and scope.
+
+The table below is the policy written out by hand (apps/sharing/policy.py states
+the rules); a reviewer should be able to read a row and agree with it. Each cell
+lists the actions that persona may take on that resource:
+
+    V view   E edit   D delete   S submit (at the row's scope)   P publish (at the row's scope)
+    J reject   W withdraw   U reuse (into the persona's own school)      ·  nothing
+
+Every cell is exercised through the REST API. A permitted action must succeed
+and have its effect; a refused one must answer 404 when the persona cannot see
+the resource (401 when anonymous), 403 or 409 otherwise, and change nothing.
+"""
+
+import pytest
+from django.forms.models import model_to_dict
+
+from apps.courses.models import Course
+from apps.sharing.choices import Status
+from apps.sharing.models import ReuseRecord
+from tests.conftest import ORG, PERSONAS
+from tests.factories import CourseFactory
+
+# fmt: off
+COLUMNS = [
+    "muni_admin", "muni_curator", "muni_teacher", "dA_curator", "dA_teacher",
+    "tA_admin", "tA_curator", "tA_teacher", "tA_viewer", "tA2_teacher",
+    "dB_curator", "tB_teacher", "dept", "anonymous",
+]
+# fmt: on
+
+# resource (owner status scope)  muniA  muniC  muniT  dA_C   dA_T   tA_A   tA_C   tA_T   tA_V  tA2_T  dB_C   tB_T   dept   anon
+TABLE = """
+TA draft      private           ·      ·      ·      ·      ·      VEDSP  VEDSP  VEDS   V      ·      ·      ·      ·      ·
+TA draft      district          ·      ·      ·      ·      ·      VEDS   VEDS   VEDS   V      ·      ·      ·      ·      ·
+TA pending    district          ·      ·      ·      VPJW   ·      VW     VW     V      V      ·      ·      ·      ·      ·
+TA pending    network           VPJW   VPJW   ·      ·      ·      VW     VW     V      V      ·      ·      ·      ·      ·
+TA published  private           ·      ·      ·      ·      ·      VEPWU  VEPWU  VU     V      ·      ·      ·      ·      ·
+TA published  district          VU     VU     ·      VEPWU  VU     VWU    VWU    VU     V      VU     ·      ·      ·      ·
+TA published  network           VEPWU  VEPWU  VU     VU     VU     VWU    VWU    VU     V      VU     VU     VU     V      ·
+TA rejected   district          ·      ·      ·      ·      ·      VES    VES    VES    V      ·      ·      ·      ·      ·
+TA withdrawn  district          ·      ·      ·      ·      ·      VE     VE     VE     V      ·      ·      ·      ·      ·
+DA draft      network           ·      ·      ·      VEDS   VEDS   ·      ·      ·      ·      ·      ·      ·      ·      ·
+DA pending    network           VPJW   VPJW   ·      VW     V      ·      ·      ·      ·      ·      ·      ·      ·      ·
+DA published  district          VU     VU     ·      VEPWU  VU     VU     VU     VU     V      VU     ·      ·      ·      ·
+M  draft      network           VEDSP  VEDSP  VEDS   ·      ·      ·      ·      ·      ·      ·      ·      ·      ·      ·
+M  pending    network           VPJW   VPJW   V      ·      ·      ·      ·      ·      ·      ·      ·      ·      ·      ·
+M  published  network           VEPWU  VEPWU  VU     VU     VU     VU     VU     VU     V      VU     VU     VU     V      ·
+DEP pending   network           VPJW   VPJW   ·      ·      ·      ·      ·      ·      ·      ·      ·      ·      V      ·
+"""
+
+AUTHORS = {"TA": "tA_teacher", "DA": "dA_teacher", "M": "muni_teacher", "DEP": "dept"}
+ACTIONS = "VEDSPJWU"
+
+
+def parse_table():
+    rows = []
+    for line in TABLE.strip().splitlines():
+        owner, status, scope, *cells = line.split()
+        assert len(cells) == len(COLUMNS), line
+        rows.append(((owner, status, scope), dict(zip(COLUMNS, cells, strict=True))))
+    return rows
+
+
+ROWS = parse_table()
+CASES = [
+    pytest.param(row, persona, action, allowed, id=f"{'-'.join(row)}|{persona}|{action}")
+    for row, cells in ROWS
+    for persona, allowed in cells.items()
+    for action in ACTIONS
+    if persona != "anonymous" or action in "VES"  # anonymous: a few suffice, all must be 401
+]
+
+
+def make_resource(row, persona):
+    owner, status, scope = row
+    return CourseFactory(
+        owner_code=ORG[owner], author=persona(AUTHORS[owner]), status=status, scope=scope
+    )
+
+
+def snapshot(course_id):
+    course = Course.objects.filter(pk=course_id).first()
+    state = model_to_dict(course) if course else None
+    return state, Course.objects.count(), ReuseRecord.objects.count()
+
+
+def perform(client, action, course, scope, persona_name):
+    url = f"/api/v1/courses/{course.pk}/"
+    match action:
+        case "V":
+            return client.get(url)
+        case "E":
+            return client.patch(url, {"title": "改过的标题"}, format="json")
+        case "D":
+            return client.delete(url)
+        case "S":
+            return client.post(url + "submit/", {"scope": scope}, format="json")
+        case "P":
+            return client.post(url + "publish/", {"scope": scope}, format="json")
+        case "J":
+            return client.post(url + "reject/", {"reason": "请补充案例数据"}, format="json")
+        case "W":
+            return client.post(url + "withdraw/", format="json")
+        case "U":
+            return client.post(url + "reuse/", {"owner": PERSONAS[persona_name][0]}, format="json")
+    raise AssertionError(action)
+
+
+def assert_effect(action, course, scope, response, persona_name):
+    if action == "D":
+        assert response.status_code == 204
+        assert not Course.objects.filter(pk=course.pk).exists()
+        return
+    if action == "U":
+        assert response.status_code == 201, response.content
+        copy = Course.objects.get(pk=response.json()["id"])
+        assert copy.owner.code == PERSONAS[persona_name][0]
+        assert (copy.status, copy.source_id, copy.source_version) == (
+            Status.DRAFT,
+            course.pk,
+            course.version,
+        )
+        assert Course.objects.get(pk=course.pk).reuse_count == course.reuse_count + 1
+        return
+    assert response.status_code == 200, response.content
+    after = Course.objects.get(pk=course.pk)
+    if action == "V":
+        assert response.json()["id"] == course.pk
+        assert after.version == course.version
+        return
+    assert after.version == course.version + 1
+    expected = {
+        "E": course.status if course.status in (Status.PUBLISHED, Status.DRAFT) else Status.DRAFT,
+        "S": Status.PENDING,
+        "P": Status.PUBLISHED,
+        "J": Status.REJECTED,
+        "W": Status.WITHDRAWN,
+    }[action]
+    assert after.status == expected
+    if action in "SP":
+        assert after.scope == scope
+    if action == "E":
+        assert after.title == "改过的标题"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("row", "persona_name", "action", "allowed"), CASES)
+def test_permission_matrix(row, persona_name, action, allowed, persona, api):
+    course = make_resource(row, persona)
+    client = api(None if persona_name == "anonymous" else persona_name)
+    before = snapshot(course.pk)
+
+    response = perform(client, action, course, row[2], persona_name)
+
+    if action in allowed.replace("·", ""):
+        assert_effect(action, course, row[2], response, persona_name)
+        return
+    if persona_name == "anonymous":
+        expected = {401}
+    elif "V" not in allowed:
+        expected = {404}
+    else:
+        expected = {403, 409}
+    assert response.status_code in expected, (response.status_code, response.content)
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert snapshot(course.pk) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona_name", "owner", "allowed"),
+    [
+        ("muni_admin", "M", True),
+        ("muni_curator", "M", True),
+        ("muni_teacher", "M", True),
+        ("tA_teacher", "TA", True),
+        ("tA_viewer", "TA", False),
+        ("dept", "DEP", True),
+        ("tA_curator", "DA", False),  # a town may not create for its district
+        ("dA_curator", "TA", False),  # nor a district for its towns
+        ("muni_admin", "TA", False),
+    ],
+)
+def test_create_matrix(persona_name, owner, allowed, api):
+    count = Course.objects.count()
+    response = api(persona_name).post(
+        "/api/v1/courses/", {"owner": ORG[owner], "title": "新课程"}, format="json"
+    )
+    if allowed:
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert (body["owner"], body["author"], body["status"], body["version"]) == (
+            ORG[owner],
+            persona_name,
+            "draft",
+            1,
+        )
+    else:
+        assert response.status_code == 403
+        assert Course.objects.count() == count
+
+
+def test_table_covers_every_status_scope_and_tier():
+    statuses = {row[1] for row, _ in ROWS}
+    scopes = {row[2] for row, _ in ROWS}
+    owners = {row[0] for row, _ in ROWS}
+    assert statuses == {s.value for s in Status}
+    assert scopes == {"private", "district", "network"}
+    assert owners == {"M", "DA", "TA", "DEP"}
+    roles = {PERSONAS[p][1] for p in COLUMNS if p != "anonymous"}
+    assert roles == {"admin", "curator", "teacher", "viewer", "submitter"}
