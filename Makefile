@@ -30,9 +30,11 @@ lint: install
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Extract interface strings and recompile the Chinese catalogue (needs gettext's msgfmt).
 messages: install
-	cd apps && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --ignore '*/migrations/*'
-	$(PY) manage.py compilemessages --ignore .venv
+	$(PY) manage.py makemessages -l zh_Hans --no-location \
+		--ignore=.venv --ignore=tests --ignore=var --ignore=staticfiles
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var

@@ -36,7 +36,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("loaddata", "organizations", "taxonomy", verbosity=0)
         for username, (code, role) in PERSONAS.items():
-            user = User.objects.create_user(username=username, password="x-test-pass")
+            # No password: tests sign in with force_login, and hashing would only cost time.
+            user = User.objects.create_user(username=username)
             Membership.objects.create(
                 user=user, organization=Organization.objects.get(code=code), role=role
             )
@@ -62,7 +63,11 @@ def org(db):
 
 @pytest.fixture
 def api():
-    """``api("tA_teacher")`` → an API client signed in as that persona (None: anonymous)."""
+    """``api("tA_teacher")`` → an API client signed in as that persona (None: anonymous).
+
+    The session is real (``force_login``), so requests pass through the same
+    authentication classes as a browser's.
+    """
 
     def make(name: str | None = None) -> APIClient:
         client = APIClient()

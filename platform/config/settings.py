@@ -11,7 +11,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -113,7 +112,7 @@ LOGOUT_REDIRECT_URL = "web:home"
 
 # Chinese first, English available; Foshan time.
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 TIME_ZONE = "Asia/Shanghai"

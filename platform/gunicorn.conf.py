@@ -1,0 +1,18 @@
+"""gunicorn settings: ``gunicorn -c platform/gunicorn.conf.py config.wsgi`` from the repo root."""
+
+import multiprocessing
+import os
+
+# The configuration package lives in platform/ (import name ``config``).
+pythonpath = "platform"
+wsgi_app = "config.wsgi:application"
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+# Sync workers: requests are short and database-bound; two per core is the usual start.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 20
+max_requests = 2000  # recycle workers to keep memory flat
+max_requests_jitter = 200
+accesslog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
