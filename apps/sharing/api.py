@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import re
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
@@ -31,7 +37,9 @@ class SharedResourceSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     author = serializers.CharField(source="author.username", read_only=True)
     audience = serializers.CharField(source="audience.code", read_only=True)
-    source = serializers.PrimaryKeyRelatedField(read_only=True)
+    source = serializers.SerializerMethodField(
+        help_text=_("The resource this one was reused from, when you may see it.")
+    )
 
     class Meta:
         fields = [
@@ -69,6 +77,11 @@ class SharedResourceSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_source(self, obj) -> int | None:
+        # A copy must not reveal a source that has since left the reader's sight.
+        return obj.source_id if getattr(obj, "source_visible", False) else None
 
     def validate(self, attrs):
         if self.instance is not None and "owner" in attrs:
@@ -150,8 +163,9 @@ class SharedResourceViewSet(
     ordering_fields = ["id", "updated_at", "title"]
 
     def get_queryset(self):
+        visible = self.model.objects.restrict(self.request.user, "view")
         return (
-            self.model.objects.restrict(self.request.user, "view")
+            visible.annotate(source_visible=Exists(visible.filter(pk=OuterRef("source_id"))))
             .with_sharing_relations()
             .select_related(*self.select)
             .prefetch_related(*self.prefetch)
