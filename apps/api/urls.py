@@ -3,13 +3,19 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from apps.cases.api.views import CaseViewSet
 from apps.courses.api.views import CourseViewSet
+from apps.faculty.api.views import LecturerViewSet
+from apps.teaching_sites.api.views import TeachingSiteViewSet
 
 from .views import MeView, OrganizationViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("courses", CourseViewSet, basename="course")
+router.register("faculty", LecturerViewSet, basename="lecturer")
+router.register("cases", CaseViewSet, basename="case")
+router.register("sites", TeachingSiteViewSet, basename="site")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

@@ -17,4 +17,4 @@ class CourseFilterSet(SharedResourceFilterSet):
 
     class Meta:
         model = Course
-        fields = ["owner", "within", "scope", "status", "theme", "kind", "method", "q"]
+        fields = ["owner", "within", "scope", "status", "theme", "domain", "kind", "method", "q"]

@@ -39,9 +39,19 @@ class Course(SharedResource):
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("200"))],
     )
     target_audience = models.CharField(_("target audience"), max_length=200, blank=True)
+    cases = models.ManyToManyField(
+        "cases.Case", verbose_name=_("cases used"), blank=True, related_name="courses"
+    )
+    sites = models.ManyToManyField(
+        "teaching_sites.TeachingSite",
+        verbose_name=_("on-site teaching sites"),
+        blank=True,
+        related_name="courses",
+    )
 
     CONTENT_FIELDS = ("title", "summary", "outline", "kind", "class_hours", "target_audience")
-    CONTENT_M2M = ("domains", "methods")
+    CONTENT_M2M = ("domains", "methods", "cases", "sites")
+    EXTRA_CONTENT = ("teaching_group",)
 
     class Meta(SharedResource.Meta):
         verbose_name = _("course")
@@ -60,3 +70,64 @@ class Course(SharedResource):
         if not self.domains.exists():
             errors["domains"] = [str(_("Choose at least one thematic domain."))]
         return errors
+
+    def set_extra(self, data: dict, *, user) -> None:
+        if "teaching_group" in data:
+            from .services import teaching_group_set
+
+            teaching_group_set(course=self, members=data["teaching_group"], user=user)
+
+    def copy_extra_to(self, copy: "Course") -> None:
+        TeachingGroupMember.objects.bulk_create(
+            TeachingGroupMember(
+                course=copy,
+                lecturer_id=m.lecturer_id,
+                role=m.role,
+                duty=m.duty,
+                position=m.position,
+            )
+            for m in self.teaching_group.all()
+        )
+
+
+class GroupRole(models.TextChoices):
+    """Roles in a "1+N" joint teaching group (联组授课)."""
+
+    LEAD_EXPERT = "lead_expert", _("Lead outside expert (theory)")
+    PARTY_SCHOOL_TEACHER = "party_school_teacher", _("Party-school teacher")
+    OFFICIAL = "official", _("Official (policy and practice)")
+    ENTREPRENEUR = "entrepreneur", _("Entrepreneur (experience)")
+
+
+class TeachingGroupMember(models.Model):
+    """One seat in a course's joint teaching group: one lead outside expert plus N others,
+    all from the lecturer library (联组授课 "1+N")."""
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="teaching_group"
+    )
+    lecturer = models.ForeignKey(
+        "faculty.Lecturer",
+        verbose_name=_("lecturer"),
+        on_delete=models.PROTECT,
+        related_name="group_seats",
+    )
+    role = models.CharField(_("role in the group"), max_length=24, choices=GroupRole.choices)
+    duty = models.CharField(_("what they teach"), max_length=120, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("teaching group member")
+        verbose_name_plural = _("teaching group members")
+        ordering = ["course", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "lecturer"], name="group_lecturer_once"),
+            models.UniqueConstraint(
+                fields=["course"],
+                condition=models.Q(role="lead_expert"),
+                name="group_one_lead_expert",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} · {self.lecturer} ({self.get_role_display()})"

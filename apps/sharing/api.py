@@ -168,8 +168,17 @@ class SharedResourceViewSet(
             visible.annotate(source_visible=Exists(visible.filter(pk=OuterRef("source_id"))))
             .with_sharing_relations()
             .select_related(*self.select)
-            .prefetch_related(*self.prefetch)
+            .prefetch_related(*self.get_prefetches())
         )
+
+    def get_prefetches(self) -> list:
+        """Prefetches for the items; libraries add per-user ``Prefetch`` of visible links."""
+        return list(self.prefetch)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["single"] = self.action != "list"  # lists never carry per-item extras
+        return context
 
     def _reload(self, pk):
         return self.get_queryset().get(pk=pk)

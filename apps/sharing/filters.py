@@ -16,6 +16,10 @@ class SharedResourceFilterSet(django_filters.FilterSet):
     )
     scope = django_filters.ChoiceFilter(choices=Scope.choices, label=_("Scope"))
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    theme = django_filters.CharFilter(field_name="domains__code", label=_("Thematic domain (code)"))
+    domain = django_filters.CharFilter(
+        field_name="domains__code", label=_("Thematic domain (code)")
+    )
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
 
     SEARCH_FIELDS: tuple[str, ...] = ("title",)
@@ -23,11 +27,16 @@ class SharedResourceFilterSet(django_filters.FilterSet):
     def filter_owner(self, queryset, name, value):
         return queryset.filter(owner_id__in=Organization.objects.filter(code=value).values("pk"))
 
-    def filter_within(self, queryset, name, value):
-        root = Organization.objects.filter(code=value).first()
+    @staticmethod
+    def subtree_ids(code: str):
+        """Ids of the organisation with ``code`` and everything below it (a subquery)."""
+        root = Organization.objects.filter(code=code).first()
         if root is None:
-            return queryset.none()
-        return queryset.filter(owner_id__in=Organization.objects.subtree_of(root).values("pk"))
+            return Organization.objects.none().values("pk")
+        return Organization.objects.subtree_of(root).values("pk")
+
+    def filter_within(self, queryset, name, value):
+        return queryset.filter(owner_id__in=self.subtree_ids(value))
 
     def filter_q(self, queryset, name, value):
         terms = value.split()

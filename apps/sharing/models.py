@@ -22,7 +22,10 @@ class SharedResourceQuerySet(models.QuerySet):
         """
         from .policy import policy
 
-        return self.filter(policy.filter_for(user, action))
+        queryset = self.filter(policy.filter_for(user, action))
+        if action == "reuse":
+            queryset = queryset.filter(self.model.reusable_q())
+        return queryset
 
     def with_sharing_relations(self) -> SharedResourceQuerySet:
         return self.select_related("owner", "author", "audience")
@@ -90,15 +93,17 @@ class SharedResource(models.Model):
     objects = SharedResourceQuerySet.as_manager()
 
     # Each library names its own content: the fields an edit may change and a reuse copies.
+    # EXTRA_CONTENT names inputs the library stores itself (``set_extra`` / ``copy_extra_to``).
     CONTENT_FIELDS: tuple[str, ...] = ("title",)
     CONTENT_M2M: tuple[str, ...] = ()
+    EXTRA_CONTENT: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
         ordering = ["-id"]
         indexes = [
-            models.Index(fields=["status", "audience"], name="%(app_label)s_%(class)s_st_aud"),
-            models.Index(fields=["owner", "status"], name="%(app_label)s_%(class)s_own_st"),
+            models.Index(fields=["status", "audience"], name="%(class)s_st_aud"),
+            models.Index(fields=["owner", "status"], name="%(class)s_own_st"),
         ]
 
     def __str__(self) -> str:
@@ -114,6 +119,23 @@ class SharedResource(models.Model):
         if not self.title.strip():
             errors["title"] = [str(_("This field is required."))]
         return errors
+
+    # ---- library hooks: the sharing services call these; libraries override what they need
+
+    def sharing_conflict(self, action: str, scope: str | None = None) -> str | None:
+        """A library's own reason why ``action`` cannot happen now (answered as 409)."""
+        return None
+
+    @classmethod
+    def reusable_q(cls) -> models.Q:
+        """Extra condition a published resource must meet to be offered for reuse."""
+        return models.Q()
+
+    def set_extra(self, data: dict, *, user) -> None:
+        """Store the library's EXTRA_CONTENT inputs after the row is saved."""
+
+    def copy_extra_to(self, copy: SharedResource) -> None:
+        """Copy the library's own related rows into a reuse copy."""
 
 
 class ReuseRecord(models.Model):

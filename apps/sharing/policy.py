@@ -29,6 +29,10 @@ The table (tests/sharing/test_permission_matrix.py checks every cell against it)
     withdraw  curators of the owner or of the audience               pending, published → withdrawn
     reuse     admin, curator or teacher of the receiving school,     published
               who can see the resource
+    manage    curators of the owner or of the audience               any (a site's lifecycle)
+
+Libraries may add a rule of their own on top (``SharedResource.sharing_conflict``):
+an on-site teaching site must be admitted before it is shared beyond its owner or reused.
 
 Every change raises ``version`` by one. Refusals: out of sight → 404; visible
 but the role does not allow it → 403; allowed but wrong status → 409.
@@ -201,6 +205,13 @@ class SharingPolicy:
             raise ActionDenied(_("Only curators of the owner or the audience may withdraw it."))
         if obj.status not in WITHDRAWABLE:
             raise InvalidTransition(_("Only pending or published resources can be withdrawn."))
+
+    def check_manage(self, actor: Actor, obj) -> None:
+        """Library housekeeping beside the workflow (a site's lifecycle): owner or audience curators."""
+        if not (
+            actor.has_role(obj.owner_id, CURATORS) or actor.has_role(obj.audience_id, CURATORS)
+        ):
+            raise ActionDenied(_("Only curators of the owner or the audience may manage it."))
 
     def check_reuse(self, actor: Actor, obj, target: Organization) -> None:
         if not actor.has_role(target.pk, REUSERS):

@@ -18,7 +18,7 @@ from apps.accounts.actor import actor_for
 from apps.organizations.models import Organization
 
 from .choices import Scope, Status
-from .exceptions import ActionDenied, InvalidInput, ResourceNotFound
+from .exceptions import ActionDenied, InvalidInput, InvalidTransition, ResourceNotFound
 from .models import ReuseRecord, SharedResource
 from .policy import audience_for, policy
 
@@ -36,6 +36,13 @@ def _lock(model: type[SharedResource], pk, user) -> SharedResource:
         raise ResourceNotFound() from None
 
 
+def lock_for_write(model: type[SharedResource], pk, user, expected_version=None) -> SharedResource:
+    """For library services: the locked row, 404 outside reach, 412 on a stale version."""
+    obj = _lock(model, pk, user)
+    _check_version(obj, expected_version)
+    return obj
+
+
 def _ensure_in_reach(obj: SharedResource, user) -> None:
     """After a write, inside the same transaction: the result must still be the user's to see."""
     if not type(obj).objects.restrict(user, "view").filter(pk=obj.pk).exists():
@@ -50,8 +57,8 @@ def _organization(code: str, field: str = "owner") -> Organization:
 
 
 def _apply_content(obj: SharedResource, data: dict[str, Any]) -> dict[str, Any]:
-    """Set plain content fields on ``obj``; return the many-to-many values to set after saving."""
-    unknown = set(data) - set(obj.CONTENT_FIELDS) - set(obj.CONTENT_M2M)
+    """Set plain content fields on ``obj``; return the related values to store after saving."""
+    unknown = set(data) - set(obj.CONTENT_FIELDS) - set(obj.CONTENT_M2M) - set(obj.EXTRA_CONTENT)
     if unknown:
         raise InvalidInput(
             errors={
@@ -63,12 +70,31 @@ def _apply_content(obj: SharedResource, data: dict[str, Any]) -> dict[str, Any]:
             setattr(obj, name, data[name])
     if "title" in data and not str(data["title"] or "").strip():
         raise InvalidInput(errors={"title": [str(_("This field is required."))]})
-    return {name: data[name] for name in obj.CONTENT_M2M if name in data}
+    related = (*obj.CONTENT_M2M, *obj.EXTRA_CONTENT)
+    return {name: data[name] for name in related if name in data}
 
 
-def _set_m2m(obj: SharedResource, m2m: dict[str, Any]) -> None:
-    for name, values in m2m.items():
-        getattr(obj, name).set(values)
+def _set_related(obj: SharedResource, related: dict[str, Any], user) -> None:
+    for name in obj.CONTENT_M2M:
+        if name not in related:
+            continue
+        manager = getattr(obj, name)
+        values = list(related[name])
+        target = manager.model
+        if issubclass(target, SharedResource):
+            # Links to resources the editor cannot see are kept, not silently dropped.
+            hidden = manager.exclude(pk__in=target.objects.restrict(user, "view").values("pk"))
+            values += list(hidden)
+        manager.set(values)
+    extra = {name: related[name] for name in obj.EXTRA_CONTENT if name in related}
+    if extra:
+        obj.set_extra(extra, user=user)
+
+
+def _check_library_rule(obj: SharedResource, action: str, scope: str | None = None) -> None:
+    conflict = obj.sharing_conflict(action, scope)
+    if conflict:
+        raise InvalidTransition(conflict)
 
 
 def _require_complete(obj: SharedResource) -> None:
@@ -90,7 +116,7 @@ def resource_create(
     if not obj.title.strip():
         raise InvalidInput(errors={"title": [str(_("This field is required."))]})
     obj.save()
-    _set_m2m(obj, m2m)
+    _set_related(obj, m2m, user)
     _ensure_in_reach(obj, user)
     return obj
 
@@ -108,7 +134,7 @@ def resource_update(
         obj.status = Status.DRAFT
     obj.version = F("version") + 1
     obj.save()
-    _set_m2m(obj, m2m)
+    _set_related(obj, m2m, user)
     obj.refresh_from_db(fields=["version"])
     _ensure_in_reach(obj, user)
     return obj
@@ -131,6 +157,7 @@ def resource_submit(
     policy.check_submit(actor_for(user), obj)
     _check_version(obj, expected_version)
     audience = audience_for(obj.owner, scope)
+    _check_library_rule(obj, "submit", scope)
     _require_complete(obj)
     obj.status, obj.scope, obj.audience = Status.PENDING, scope, audience
     obj.rejection_reason = ""
@@ -147,6 +174,7 @@ def resource_publish(
     audience = audience_for(obj.owner, scope)
     policy.check_publish(actor_for(user), obj, audience)
     _check_version(obj, expected_version)
+    _check_library_rule(obj, "publish", scope)
     _require_complete(obj)
     now = timezone.now()
     obj.status, obj.scope, obj.audience = Status.PUBLISHED, scope, audience
@@ -189,6 +217,7 @@ def resource_reuse(model: type[SharedResource], *, user, pk, target_code: str) -
     target = _organization(target_code)
     obj = _lock(model, pk, user)
     policy.check_reuse(actor_for(user), obj, target)
+    _check_library_rule(obj, "reuse")
     copy = model(
         owner=target,
         author=user,
@@ -201,6 +230,7 @@ def resource_reuse(model: type[SharedResource], *, user, pk, target_code: str) -
     copy.save()
     for name in obj.CONTENT_M2M:
         getattr(copy, name).set(getattr(obj, name).all())
+    obj.copy_extra_to(copy)
     model.objects.filter(pk=obj.pk).update(reuse_count=F("reuse_count") + 1)
     ReuseRecord.objects.create(
         content_type=ContentType.objects.get_for_model(model),

@@ -1,9 +1,9 @@
 from django.contrib import admin
 
-from .models import CourseKind, TeachingMethod, ThematicDomain
+from .models import CourseKind, LecturerKind, SiteCategory, TeachingMethod, ThematicDomain
 
 
-@admin.register(ThematicDomain, CourseKind, TeachingMethod)
+@admin.register(ThematicDomain, CourseKind, TeachingMethod, LecturerKind, SiteCategory)
 class TermAdmin(admin.ModelAdmin):
     list_display = ["name", "name_en", "code", "position", "is_active"]
     list_editable = ["position", "is_active"]

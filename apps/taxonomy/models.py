@@ -65,3 +65,19 @@ class TeachingMethod(Term):
     class Meta(Term.Meta):
         verbose_name = _("teaching method")
         verbose_name_plural = _("teaching methods")
+
+
+class LecturerKind(Term):
+    """One of the five kinds of lecturer (五类师资): specially appointed professor, official, ..."""
+
+    class Meta(Term.Meta):
+        verbose_name = _("lecturer kind")
+        verbose_name_plural = _("lecturer kinds")
+
+
+class SiteCategory(Term):
+    """One of the nine categories of on-site teaching site ("1+9" matrix); two are unnamed."""
+
+    class Meta(Term.Meta):
+        verbose_name = _("site category")
+        verbose_name_plural = _("site categories")

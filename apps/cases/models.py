@@ -1,0 +1,74 @@
+"""The case library (案例库)."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.organizations.models import Organization
+from apps.sharing.models import SharedResource
+from apps.taxonomy.models import ThematicDomain
+
+
+class Case(SharedResource):
+    """A real local case for case teaching (教学案例), often supplied by a partner department
+    and reviewed by the municipal school before anyone else sees it."""
+
+    background = models.TextField(_("background and story"), blank=True)
+    key_issues = models.TextField(_("key issues"), blank=True)
+    teaching_notes = models.TextField(_("teaching notes"), blank=True)
+    discussion_questions = models.TextField(_("discussion questions"), blank=True)
+    domains = models.ManyToManyField(
+        ThematicDomain, verbose_name=_("thematic domains"), blank=True, related_name="cases"
+    )
+    industry = models.CharField(_("industry"), max_length=60, blank=True)
+    place = models.ForeignKey(
+        Organization,
+        verbose_name=_("where it happened (district or town)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_located",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1949), MaxValueValidator(2100)],
+    )
+    contributing_department = models.ForeignKey(
+        Organization,
+        verbose_name=_("contributing department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_contributed",
+    )
+
+    CONTENT_FIELDS = (
+        "title",
+        "background",
+        "key_issues",
+        "teaching_notes",
+        "discussion_questions",
+        "industry",
+        "place",
+        "year",
+        "contributing_department",
+    )
+    CONTENT_M2M = ("domains",)
+
+    class Meta(SharedResource.Meta):
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def missing_for_submission(self) -> dict[str, list[str]]:
+        errors = super().missing_for_submission()
+        required = str(_("This field is required."))
+        for name in ("background", "key_issues", "teaching_notes", "discussion_questions"):
+            if not getattr(self, name).strip():
+                errors[name] = [required]
+        if self.year is None:
+            errors["year"] = [required]
+        if not self.domains.exists():
+            errors["domains"] = [str(_("Choose at least one thematic domain."))]
+        return errors

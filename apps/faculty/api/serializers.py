@@ -1,0 +1,66 @@
+from rest_framework import serializers
+
+from apps.accounts.actor import actor_for
+from apps.sharing.api import SharedResourceSerializer
+from apps.taxonomy.models import LecturerKind, ThematicDomain
+
+from ..models import Lecturer, LecturerContact
+from ..privacy import may_read_contact
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LecturerContact
+        fields = ["phone", "email", "id_number"]
+
+
+class TeachesSerializer(serializers.Serializer):
+    course = serializers.IntegerField(source="course_id")
+    course_title = serializers.CharField(source="course.title")
+    role = serializers.CharField()
+
+
+class ContactField(ContactSerializer):
+    """The contact block, present only when the reader may see personal data (else skipped)."""
+
+    def get_attribute(self, instance):
+        if not self.parent.contact_allowed(instance):
+            raise serializers.SkipField()
+        return getattr(instance, "contact", None)
+
+
+class LecturerSerializer(SharedResourceSerializer):
+    """A lecturer. ``title`` is the name. ``contact`` appears only on a single lecturer read by
+    the curators of its school or of the municipal school; never in lists."""
+
+    name = serializers.CharField(source="title", read_only=True)
+    kind = serializers.SlugRelatedField(
+        slug_field="code", queryset=LecturerKind.objects.all(), required=False, allow_null=True
+    )
+    domains = serializers.SlugRelatedField(
+        slug_field="code", queryset=ThematicDomain.objects.all(), many=True, required=False
+    )
+    contact = ContactField(required=False)
+    teaches = TeachesSerializer(source="group_seats", many=True, read_only=True)
+
+    class Meta(SharedResourceSerializer.Meta):
+        model = Lecturer
+        fields = [
+            *SharedResourceSerializer.Meta.fields,
+            "name",
+            "kind",
+            "employer",
+            "position",
+            "professional_title",
+            "employment",
+            "domains",
+            "biography",
+            "contact",
+            "teaches",
+        ]
+
+    def contact_allowed(self, instance) -> bool:
+        if not self.context.get("single"):
+            return False
+        request = self.context.get("request")
+        return request is not None and may_read_contact(actor_for(request.user), instance)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FacultyConfig(AppConfig):
+    name = "apps.faculty"
+    label = "faculty"
+    verbose_name = _("Lecturer library")

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TeachingSitesConfig(AppConfig):
+    name = "apps.teaching_sites"
+    label = "teaching_sites"
+    verbose_name = _("On-site teaching library")
