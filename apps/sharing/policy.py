@@ -207,7 +207,7 @@ class SharingPolicy:
             raise InvalidTransition(_("Only pending or published resources can be withdrawn."))
 
     def check_manage(self, actor: Actor, obj) -> None:
-        """Library housekeeping beside the workflow (a site's lifecycle): owner or audience curators."""
+        """Housekeeping beside the workflow (a site's lifecycle): owner or audience curators."""
         if not (
             actor.has_role(obj.owner_id, CURATORS) or actor.has_role(obj.audience_id, CURATORS)
         ):

@@ -132,12 +132,16 @@ class TeachingSite(SharedResource):
 
     def sharing_conflict(self, action: str, scope: str | None = None) -> str | None:
         """Library rule on top of the sharing policy: only admitted sites travel."""
-        if action in ("submit", "publish") and scope != Scope.PRIVATE:
-            if self.lifecycle != Lifecycle.ADMITTED:
-                return str(_("Only admitted sites can be shared beyond their owner."))
-        if action == "reuse" and self.lifecycle != Lifecycle.ADMITTED:
+        admitted = self.lifecycle == Lifecycle.ADMITTED
+        if action in ("submit", "publish") and scope != Scope.PRIVATE and not admitted:
+            return str(_("Only admitted sites can be shared beyond their owner."))
+        if action == "reuse" and not admitted:
             return str(_("Only admitted sites can be reused."))
         return None
+
+    @classmethod
+    def reusable_q(cls) -> models.Q:
+        return models.Q(lifecycle=Lifecycle.ADMITTED)
 
 
 class LifecycleEvent(models.Model):
