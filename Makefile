@@ -21,7 +21,7 @@ run: install
 	$(PY) manage.py runserver $(HOST)
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -30,11 +30,13 @@ def member_add(
         user.set_password(password)
     elif created:
         user.set_unusable_password()
-    if role in STAFF_ROLES:
-        user.is_staff = True  # opens the admin site; what they see there is still the policy's
-    user.save()
     membership, _created = Membership.objects.update_or_create(
         user=user, organization=organization, defaults={"role": role}
     )
+    # The admin site opens to curators and admins only (what they see there is still the
+    # policy's); losing the last such seat closes it again. Superusers keep theirs.
+    if not user.is_superuser:
+        user.is_staff = user.memberships.filter(role__in=STAFF_ROLES).exists()
+    user.save()
     forget_actor(user)
     return user, membership, created

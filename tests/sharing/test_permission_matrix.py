@@ -1,4 +1,4 @@
-"""The permission matrix: every persona × every action × resources in every tier, status and scope.
+"""The permission matrix: every library × persona × action × resource tier, status and scope.
 
 The table below is the policy written out by hand (apps/sharing/policy.py states
 the rules); a reviewer should be able to read a row and agree with it. Each cell
@@ -7,19 +7,22 @@ lists the actions that persona may take on that resource:
     V view   E edit   D delete   S submit (at the row's scope)   P publish (at the row's scope)
     J reject   W withdraw   U reuse (into the persona's own school)      ·  nothing
 
-Every cell is exercised through the REST API. A permitted action must succeed
-and have its effect; a refused one must answer 404 when the persona cannot see
-the resource (401 when anonymous), 403 or 409 otherwise, and change nothing.
+Every cell is exercised through the REST API of each of the four libraries (the
+same table holds for all: they share one engine). A permitted action must
+succeed and have its effect; a refused one must answer 404 when the persona
+cannot see the resource (401 when anonymous), 403 or 409 otherwise, and change
+nothing. Each action runs in a savepoint that is rolled back, so all start from
+the same resource.
 """
 
 import pytest
+from django.db import transaction
 from django.forms.models import model_to_dict
 
-from apps.courses.models import Course
 from apps.sharing.choices import Status
 from apps.sharing.models import ReuseRecord
 from tests.conftest import ORG, PERSONAS
-from tests.factories import CourseFactory
+from tests.factories import LIBRARY_FACTORIES
 
 # fmt: off
 COLUMNS = [
@@ -51,6 +54,7 @@ DEP pending   network           VPJW   VPJW   ·      ·      ·      ·      ·
 
 AUTHORS = {"TA": "tA_teacher", "DA": "dA_teacher", "M": "muni_teacher", "DEP": "dept"}
 ACTIONS = "VEDSPJWU"
+ANONYMOUS_ACTIONS = "VES"  # a few suffice: every request without credentials must be 401
 
 
 def parse_table():
@@ -64,29 +68,28 @@ def parse_table():
 
 ROWS = parse_table()
 CASES = [
-    pytest.param(row, persona, action, allowed, id=f"{'-'.join(row)}|{persona}|{action}")
+    pytest.param(library, row, persona, allowed, id=f"{library}|{'-'.join(row)}|{persona}")
+    for library in LIBRARY_FACTORIES
     for row, cells in ROWS
     for persona, allowed in cells.items()
-    for action in ACTIONS
-    if persona != "anonymous" or action in "VES"  # anonymous: a few suffice, all must be 401
 ]
 
 
-def make_resource(row, persona):
+def make_resource(library, row, persona):
     owner, status, scope = row
-    return CourseFactory(
+    return LIBRARY_FACTORIES[library](
         owner_code=ORG[owner], author=persona(AUTHORS[owner]), status=status, scope=scope
     )
 
 
-def snapshot(course_id):
-    course = Course.objects.filter(pk=course_id).first()
-    state = model_to_dict(course) if course else None
-    return state, Course.objects.count(), ReuseRecord.objects.count()
+def snapshot(model, pk):
+    obj = model.objects.filter(pk=pk).first()
+    state = model_to_dict(obj) if obj else None
+    return state, model.objects.count(), ReuseRecord.objects.count()
 
 
-def perform(client, action, course, scope, persona_name):
-    url = f"/api/v1/courses/{course.pk}/"
+def perform(client, library, action, obj, scope, persona_name):
+    url = f"/api/v1/{library}/{obj.pk}/"
     match action:
         case "V":
             return client.get(url)
@@ -107,31 +110,33 @@ def perform(client, action, course, scope, persona_name):
     raise AssertionError(action)
 
 
-def assert_effect(action, course, scope, response, persona_name):
+def assert_effect(action, obj, scope, response, persona_name):
+    model = type(obj)
     if action == "D":
         assert response.status_code == 204
-        assert not Course.objects.filter(pk=course.pk).exists()
+        assert not model.objects.filter(pk=obj.pk).exists()
         return
     if action == "U":
         assert response.status_code == 201, response.content
-        copy = Course.objects.get(pk=response.json()["id"])
+        copy = model.objects.get(pk=response.json()["id"])
         assert copy.owner.code == PERSONAS[persona_name][0]
-        assert (copy.status, copy.source_id, copy.source_version) == (
+        assert (copy.status, copy.source_id, copy.source_version, copy.title) == (
             Status.DRAFT,
-            course.pk,
-            course.version,
+            obj.pk,
+            obj.version,
+            obj.title,
         )
-        assert Course.objects.get(pk=course.pk).reuse_count == course.reuse_count + 1
+        assert model.objects.get(pk=obj.pk).reuse_count == obj.reuse_count + 1
         return
     assert response.status_code == 200, response.content
-    after = Course.objects.get(pk=course.pk)
+    after = model.objects.get(pk=obj.pk)
     if action == "V":
-        assert response.json()["id"] == course.pk
-        assert after.version == course.version
+        assert response.json()["id"] == obj.pk
+        assert after.version == obj.version
         return
-    assert after.version == course.version + 1
+    assert after.version == obj.version + 1
     expected = {
-        "E": course.status if course.status in (Status.PUBLISHED, Status.DRAFT) else Status.DRAFT,
+        "E": obj.status if obj.status in (Status.PUBLISHED, Status.DRAFT) else Status.DRAFT,
         "S": Status.PENDING,
         "P": Status.PUBLISHED,
         "J": Status.REJECTED,
@@ -145,29 +150,35 @@ def assert_effect(action, course, scope, response, persona_name):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("row", "persona_name", "action", "allowed"), CASES)
-def test_permission_matrix(row, persona_name, action, allowed, persona, api):
-    course = make_resource(row, persona)
-    client = api(None if persona_name == "anonymous" else persona_name)
-    before = snapshot(course.pk)
+@pytest.mark.parametrize(("library", "row", "persona_name", "allowed"), CASES)
+def test_permission_matrix(library, row, persona_name, allowed, persona, api):
+    obj = make_resource(library, row, persona)
+    model = type(obj)
+    anonymous = persona_name == "anonymous"
+    client = api(None if anonymous else persona_name)
+    permitted = allowed.replace("·", "")
 
-    response = perform(client, action, course, row[2], persona_name)
-
-    if action in allowed.replace("·", ""):
-        assert_effect(action, course, row[2], response, persona_name)
-        return
-    if persona_name == "anonymous":
-        expected = {401}
-    elif "V" not in allowed:
-        expected = {404}
-    else:
-        expected = {403, 409}
-    assert response.status_code in expected, (response.status_code, response.content)
-    assert response["Content-Type"].startswith("application/problem+json")
-    assert snapshot(course.pk) == before
+    for action in ANONYMOUS_ACTIONS if anonymous else ACTIONS:
+        with transaction.atomic():
+            before = snapshot(model, obj.pk)
+            response = perform(client, library, action, obj, row[2], persona_name)
+            if action in permitted:
+                assert_effect(action, obj, row[2], response, persona_name)
+            else:
+                if anonymous:
+                    expected = {401}
+                elif "V" not in permitted:
+                    expected = {404}
+                else:
+                    expected = {403, 409}
+                assert response.status_code in expected, (action, response.status_code)
+                assert response["Content-Type"].startswith("application/problem+json")
+                assert snapshot(model, obj.pk) == before, action
+            transaction.set_rollback(True)
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("library", list(LIBRARY_FACTORIES))
 @pytest.mark.parametrize(
     ("persona_name", "owner", "allowed"),
     [
@@ -182,10 +193,11 @@ def test_permission_matrix(row, persona_name, action, allowed, persona, api):
         ("muni_admin", "TA", False),
     ],
 )
-def test_create_matrix(persona_name, owner, allowed, api):
-    count = Course.objects.count()
+def test_create_matrix(library, persona_name, owner, allowed, api):
+    model = LIBRARY_FACTORIES[library]._meta.model
+    count = model.objects.count()
     response = api(persona_name).post(
-        "/api/v1/courses/", {"owner": ORG[owner], "title": "新课程"}, format="json"
+        f"/api/v1/{library}/", {"owner": ORG[owner], "title": "新资源"}, format="json"
     )
     if allowed:
         assert response.status_code == 201, response.content
@@ -196,9 +208,10 @@ def test_create_matrix(persona_name, owner, allowed, api):
             "draft",
             1,
         )
+        assert model.objects.count() == count + 1
     else:
         assert response.status_code == 403
-        assert Course.objects.count() == count
+        assert model.objects.count() == count
 
 
 def test_table_covers_every_status_scope_and_tier():
