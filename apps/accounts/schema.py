@@ -11,5 +11,5 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "API token: `Authorization: Bearer rp_…` (manage.py add_member --token).",
+            "description": "`Authorization: Bearer rp_…` (manage.py add_member --token).",
         }

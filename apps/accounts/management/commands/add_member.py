@@ -35,7 +35,6 @@ class Command(BaseCommand):
             api_token, raw = ApiToken.issue(
                 user=user, name="add_member", read_only=read_only, days=days
             )
-            self.stdout.write(
-                f"token expires {api_token.expires_at:%Y-%m-%d}; it is shown only once:"
-            )
+            expires = timezone.localtime(api_token.expires_at)
+            self.stdout.write(f"token expires {expires:%Y-%m-%d %H:%M}; it is shown only once:")
             self.stdout.write(raw)
