@@ -1,15 +1,23 @@
 from django.contrib import admin
 
-from apps.sharing.admin import SharedResourceAdmin
+from apps.sharing.admin import SharedResourceAdmin, SharedResourceInline
 
-from .models import Course
+from .models import Course, TeachingGroupMember
+
+
+class TeachingGroupInline(SharedResourceInline):
+    """The "1+N" joint teaching group."""
+
+    model = TeachingGroupMember
+    autocomplete_fields = ["lecturer"]
 
 
 @admin.register(Course)
 class CourseAdmin(SharedResourceAdmin):
     list_filter = [*SharedResourceAdmin.list_filter, "kind", "domains"]
     search_fields = ["title", "summary"]
-    filter_horizontal = ["domains", "methods"]
+    filter_horizontal = ["domains", "methods", "cases", "sites"]
+    inlines = [TeachingGroupInline]
     fields = [
         "title",
         "owner",
@@ -20,5 +28,7 @@ class CourseAdmin(SharedResourceAdmin):
         "methods",
         "class_hours",
         "target_audience",
+        "cases",
+        "sites",
         *SharedResourceAdmin.readonly_fields,
     ]

@@ -5,15 +5,17 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.actor import actor_for
+from apps.exchange.admin import ExchangeAdminMixin
 from apps.organizations.models import Organization
 
 from . import services
 from .choices import Scope
 from .exceptions import SharingError
+from .models import SharedResource
 from .policy import CREATORS, ActionDenied, InvalidTransition, policy
 
 
-class SharedResourceAdmin(admin.ModelAdmin):
+class SharedResourceAdmin(ExchangeAdminMixin, admin.ModelAdmin):
     """Curators see and change exactly what the policy allows them; nothing more."""
 
     list_display = ["title", "owner", "status", "scope", "version", "reuse_count", "updated_at"]
@@ -76,6 +78,38 @@ class SharedResourceAdmin(admin.ModelAdmin):
         if db_field.name == "owner":
             ids = [s.org_id for s in actor_for(request.user).seats_with(CREATORS)]
             kwargs["queryset"] = Organization.objects.filter(pk__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Links to other shared resources offer only what this user may see.
+        if issubclass(db_field.related_model, SharedResource):
+            kwargs["queryset"] = db_field.related_model.objects.restrict(request.user, "view")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class SharedResourceInline(admin.TabularInline):
+    """Rows that belong to a shared resource: editable exactly when the resource is."""
+
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or policy.can_view(actor_for(request.user), obj)
+
+    def _editable(self, request, obj) -> bool:
+        return obj is not None and SharedResourceAdmin._allowed(policy.check_edit, request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if issubclass(db_field.related_model, SharedResource):
+            kwargs["queryset"] = db_field.related_model.objects.restrict(request.user, "view")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # ---- writes go through the services --------------------------------------------------

@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from apps.exchange.api import ExchangeViewSetMixin
 from apps.organizations.models import Organization
 
 from . import services
@@ -143,6 +144,7 @@ def expected_version(request) -> int | None:
 
 
 class SharedResourceViewSet(
+    ExchangeViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

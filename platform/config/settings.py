@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "apps.cases",
     "apps.teaching_sites",
     "apps.courses",
+    "apps.exchange",
     "apps.api",
     "apps.web",
     "seeds",
