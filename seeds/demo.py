@@ -23,7 +23,29 @@ USERS = [
     ("nanhai_curator", "南海区委党校审核员", "440605", "curator"),
     ("guicheng_teacher", "桂城街道党校教师", "440605011", "teacher"),
     ("fgj_submitter", "市发展改革局报送员", "440600-fgj", "submitter"),
+    ("shunde_curator", "顺德区委党校审核员", "440606", "curator"),
+    ("sanshui_curator", "三水区委党校审核员", "440607", "curator"),
+    ("gaoming_curator", "高明区委党校审核员", "440608", "curator"),
 ]
+# Each partner department that contributes demo cases gets a submitter: <abbr>_submitter.
+DEPARTMENT_SUBMITTERS = [
+    "440600-zrzyj",
+    "440600-zjj",
+    "440600-gxj",
+    "440600-jrj",
+    "440600-zsj",
+    "440600-scjgj",
+    "440600-rsj",
+    "440600-kjj",
+    "440600-sthjj",
+]
+DISTRICT_CURATORS = {
+    "440604": "chancheng_curator",
+    "440605": "nanhai_curator",
+    "440606": "shunde_curator",
+    "440607": "sanshui_curator",
+    "440608": "gaoming_curator",
+}
 
 # Each course: owner, author, content, then the workflow steps that bring it to its state.
 # Steps: ("submit", scope, by) | ("publish", scope, by) | ("reject", reason, by) | ("withdraw", by)

@@ -14,6 +14,7 @@ from apps.sharing import services
 from apps.sharing.models import ReuseRecord
 from apps.taxonomy.models import CourseKind, TeachingMethod, ThematicDomain
 from seeds import demo
+from seeds.library_loader import LibraryLoader
 
 REFERENCE_FIXTURES = ["organizations", "taxonomy"]
 
@@ -27,9 +28,12 @@ class Command(BaseCommand):
             users = self._users()
             created = self._courses(users)
             reused = self._reuses(users)
+            libraries = LibraryLoader(users).run()
         self.stdout.write(
             f"Foshan network: {Organization.objects.count()} organisations; "
-            f"demo courses added: {created}; reuses added: {reused}."
+            f"demo courses added: {created}; reuses added: {reused}; "
+            + ", ".join(f"{name} added: {n}" for name, n in libraries.items())
+            + "."
         )
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for username, display, code, role in demo.USERS:
@@ -37,7 +41,11 @@ class Command(BaseCommand):
 
     def _users(self) -> dict[str, User]:
         users = {}
-        for username, display, code, role in demo.USERS:
+        submitters = [
+            (f"{code.split('-')[1]}_submitter", f"{code} 报送员", code, "submitter")
+            for code in demo.DEPARTMENT_SUBMITTERS
+        ]
+        for username, display, code, role in [*demo.USERS, *submitters]:
             user, _membership, created = member_add(username=username, org_code=code, role=role)
             if created:
                 user.set_password(demo.DEMO_PASSWORD)
