@@ -6,3 +6,6 @@ class CoursesConfig(AppConfig):
     name = "apps.courses"
     label = "courses"
     verbose_name = _("Course library")
+
+    def ready(self) -> None:
+        from . import library  # noqa: F401  (registers the library with the sharing engine)

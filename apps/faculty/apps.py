@@ -6,3 +6,6 @@ class FacultyConfig(AppConfig):
     name = "apps.faculty"
     label = "faculty"
     verbose_name = _("Lecturer library")
+
+    def ready(self) -> None:
+        from . import library  # noqa: F401  (registers the library with the sharing engine)

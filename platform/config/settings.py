@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "apps.teaching_sites",
     "apps.courses",
     "apps.exchange",
+    "apps.search",
+    "apps.dashboard",
     "apps.api",
     "apps.web",
     "seeds",
