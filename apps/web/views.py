@@ -1,28 +1,412 @@
-"""Server-rendered pages. The library pages grow here; for now the home page."""
+"""Server-rendered pages: home, each library's list and detail, forms, actions, review queue.
 
-from django.shortcuts import render
+Every page reads through ``restrict`` and writes through ``apps.sharing.services``,
+exactly like the API; refusals become messages beside the form, never a lost input.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from urllib.parse import urlencode
 
 from apps.accounts.actor import actor_for
-from apps.courses.models import Course
-from apps.sharing.choices import Status
+from apps.faculty.privacy import may_read_contact
+from apps.organizations.models import Organization, OrganizationKind
+from apps.sharing import services
+from apps.sharing.choices import Scope, Status
+from apps.sharing.exceptions import ResourceNotFound, SharingError
+from apps.sharing.policy import policy
+from apps.sharing.registry import get_library, libraries
+
+from .context import SESSION_KEY, current_seat
+from .forms import ReasonForm, ReuseForm, ScopeForm, owner_field, resource_form_class
+
+PAGE_SIZE = 20
+SORTS = {
+    "new": ("-id",),
+    "updated": ("-updated_at", "-id"),
+    "title": ("title", "id"),
+    "reused": ("-reuse_count", "-id"),
+}
+
+
+def _library(key):
+    try:
+        return get_library(key)
+    except KeyError:
+        raise Http404 from None
 
 
 def home(request):
-    context = {}
-    if request.user.is_authenticated:
-        visible = Course.objects.restrict(request.user, "view")
-        context = {
-            "actor": actor_for(request.user),
-            "memberships": request.user.memberships.select_related("organization"),
-            "latest": visible.filter(status=Status.PUBLISHED)
-            .select_related("owner")
-            .order_by("-published_at", "-id")[:10],
-            "review_queue": Course.objects.restrict(request.user, "review")
-            .select_related("owner")
-            .order_by("submitted_at")[:10],
-            "drafts": visible.filter(author=request.user)
+    if not request.user.is_authenticated:
+        return render(request, "web/home.html", {})
+    latest, drafts, queue = [], [], []
+    for library in libraries():
+        visible = library.model.objects.restrict(request.user, "view").select_related("owner")
+        latest += [
+            (library, obj)
+            for obj in visible.filter(status=Status.PUBLISHED).order_by("-published_at", "-id")[:5]
+        ]
+        drafts += [
+            (library, obj)
+            for obj in visible.filter(author=request.user)
             .exclude(status=Status.PUBLISHED)
+            .order_by("-updated_at")[:5]
+        ]
+        queue += [
+            (library, obj)
+            for obj in library.model.objects.restrict(request.user, "review")
             .select_related("owner")
-            .order_by("-updated_at")[:10],
+            .order_by("submitted_at")[:5]
+        ]
+    latest.sort(key=lambda pair: pair[1].published_at or pair[1].created_at, reverse=True)
+    return render(
+        request,
+        "web/home.html",
+        {"latest": latest[:12], "drafts": drafts, "review_queue": queue},
+    )
+
+
+@login_required
+@require_POST
+def switch_school(request):
+    code = request.POST.get("org", "")
+    if actor_for(request.user).seat_for(code):
+        request.session[SESSION_KEY] = code
+    return redirect(request.POST.get("next") or "web:home")
+
+
+def search(request):
+    """The home page's search box: go to the chosen library's list with the query."""
+    key = request.GET.get("library", "courses")
+    library = _library(key)
+    return redirect(
+        f"{reverse('web:list', args=[library.key])}?{urlencode({'q': request.GET.get('q', '')})}"
+    )
+
+
+# ---- lists ---------------------------------------------------------------------------------
+
+
+def _facet_links(request, name, values):
+    """Each facet value with its count and a link that toggles it on or off."""
+    chosen = request.GET.get(name)
+    links = []
+    for code, label, n in values:
+        params = request.GET.copy()
+        params.pop("page", None)
+        selected = chosen is not None and str(code) == chosen
+        if selected:
+            params.pop(name, None)
+        else:
+            params[name] = code
+        links.append(
+            {"label": label, "n": n, "selected": selected, "url": f"?{params.urlencode()}"}
+        )
+    return links
+
+
+def _facets(library, queryset, request):
+    """Counts per facet value on the current result set: one aggregate query per facet."""
+    facets = []
+    field_for = {
+        "domain": ("domains__code", "domains__name"),
+        "kind": ("kind__code", "kind__name"),
+        "category": ("category__code", "category__name"),
+        "district": ("district__code", "district__name")
+        if library.key == "sites"
+        else ("place__parent__code", "place__parent__name"),
+    }
+    choice_labels = {
+        "scope": dict(Scope.choices),
+        "status": dict(Status.choices),
+    }
+    model_fields = {f.name for f in library.model._meta.get_fields()}
+    for name in library.facets:
+        if name in field_for:
+            code_field, label_field = field_for[name]
+            rows = (
+                queryset.order_by()
+                .values(code_field, label_field)
+                .annotate(n=Count("id", distinct=True))
+                .order_by("-n")
+            )
+            values = [(r[code_field], r[label_field], r["n"]) for r in rows if r[code_field]]
+        elif name in model_fields:
+            labels = choice_labels.get(name) or dict(library.model._meta.get_field(name).choices)
+            rows = queryset.order_by().values(name).annotate(n=Count("id")).order_by("-n")
+            values = [(r[name], labels.get(r[name], r[name]), r["n"]) for r in rows]
+        else:
+            continue
+        label = library.filterset.base_filters[name].label or name
+        facets.append({"name": name, "label": label, "values": _facet_links(request, name, values)})
+    # Owning tier: who published it (municipal, district, town, department).
+    kinds = dict(OrganizationKind.choices)
+    rows = queryset.order_by().values("owner__kind").annotate(n=Count("id")).order_by("-n")
+    facets.append(
+        {
+            "name": "tier",
+            "label": _("Owning tier"),
+            "values": _facet_links(
+                request, "tier", [(r["owner__kind"], kinds[r["owner__kind"]], r["n"]) for r in rows]
+            ),
         }
-    return render(request, "web/home.html", context)
+    )
+    return facets
+
+
+def library_list(request, key):
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('web:login')}?next={request.path}")
+    library = _library(key)
+    base = library.model.objects.restrict(request.user, "view")
+    filterset = library.filterset(request.GET or None, queryset=base, request=request)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    tier = request.GET.get("tier")
+    if tier in OrganizationKind.values:
+        queryset = queryset.filter(owner__kind=tier)
+    sort = request.GET.get("sort", "new")
+    ordered = queryset.order_by(*SORTS.get(sort, SORTS["new"]))
+    if request.GET.get("q") and sort == "new" and hasattr(queryset, "search_ranked"):
+        ordered = queryset.search_ranked(request.GET["q"])
+    page = Paginator(
+        ordered.select_related("owner").prefetch_related("domains"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "web/library_list.html",
+        {
+            "library": library,
+            "filterset": filterset,
+            "facets": _facets(library, queryset, request),
+            "page": page,
+            "sort": sort,
+            "sorts": [
+                ("new", _("Newest")),
+                ("updated", _("Recently updated")),
+                ("title", _("Title")),
+                ("reused", _("Most reused")),
+            ],
+            "query": params.urlencode(),
+            "active": {k: v for k, v in request.GET.items() if k not in ("page", "sort")},
+            "can_create": bool(actor_for(request.user).seats),
+        },
+    )
+
+
+# ---- detail --------------------------------------------------------------------------------
+
+
+def _get_visible(library, user, pk):
+    try:
+        return (
+            library.model.objects.restrict(user, "view")
+            .select_related("owner", "author", "audience", "source")
+            .get(pk=pk)
+        )
+    except (library.model.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def library_detail(request, key, pk):
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('web:login')}?next={request.path}")
+    library = _library(key)
+    obj = _get_visible(library, request.user, pk)
+    actor = actor_for(request.user)
+    visible = {lib.key: lib.model.objects.restrict(request.user, "view") for lib in libraries()}
+    context = {
+        "library": library,
+        "obj": obj,
+        "actions": policy.allowed_actions(actor, obj),
+        "source_visible": obj.source_id
+        and library.model.objects.restrict(request.user, "view").filter(pk=obj.source_id).exists(),
+        "reuses": services.reuse_records_for(obj),
+        "scope_form": ScopeForm(initial={"scope": obj.scope}),
+        "reason_form": ReasonForm(),
+        "reuse_form": ReuseForm(user=request.user, initial={"owner": _current_org_id(request)}),
+    }
+    if key == "courses":
+        context["group"] = obj.teaching_group.filter(
+            lecturer__in=visible["faculty"]
+        ).select_related("lecturer", "lecturer__kind")
+        context["cases"] = obj.cases.filter(pk__in=visible["cases"].values("pk"))
+        context["sites"] = obj.sites.filter(pk__in=visible["sites"].values("pk"))
+    elif key == "faculty":
+        context["teaches"] = obj.group_seats.filter(course__in=visible["courses"]).select_related(
+            "course"
+        )
+        context["contact"] = getattr(obj, "contact", None) if may_read_contact(actor, obj) else None
+        context["sites"] = obj.sites.filter(pk__in=visible["sites"].values("pk"))
+    elif key == "cases":
+        context["courses"] = obj.courses.filter(pk__in=visible["courses"].values("pk"))
+    elif key == "sites":
+        context["lecturers"] = obj.lecturers.filter(pk__in=visible["faculty"].values("pk"))
+        context["courses"] = obj.courses.filter(pk__in=visible["courses"].values("pk"))
+        context["events"] = obj.events.select_related("user")
+    return render(request, "web/library_detail.html", context)
+
+
+def _current_org_id(request):
+    seat = current_seat(request)
+    return seat.org_id if seat else None
+
+
+# ---- create and edit -----------------------------------------------------------------------
+
+
+def _apply_errors(form, exc: SharingError) -> None:
+    for field, errors in (exc.errors or {}).items():
+        name = field if field in form.fields else None
+        for message in errors:
+            form.add_error(name, message)
+    if not exc.errors:
+        form.add_error(None, str(exc.message))
+
+
+@login_required
+def library_create(request, key):
+    library = _library(key)
+    form_class = resource_form_class(library.model)
+    form = form_class(request.POST or None, user=request.user)
+    form.fields["owner"] = owner_field(request.user)
+    form.fields["owner"].initial = _current_org_id(request)
+    form.order_fields(["owner", "title"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = services.resource_create(
+                library.model,
+                user=request.user,
+                owner_code=form.cleaned_data["owner"].code,
+                data=form.content(),
+            )
+        except SharingError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("web:detail", key=key, pk=obj.pk)
+    return render(request, "web/library_form.html", {"library": library, "form": form})
+
+
+@login_required
+def library_edit(request, key, pk):
+    library = _library(key)
+    obj = _get_visible(library, request.user, pk)
+    form_class = resource_form_class(library.model)
+    if request.method == "POST":
+        form = form_class(request.POST, instance=obj, user=request.user)
+        if form.is_valid():
+            try:
+                services.resource_update(
+                    library.model,
+                    user=request.user,
+                    pk=obj.pk,
+                    data=form.content(),
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except services.VersionMismatch:
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else saved this resource while you were editing. Your changes are "
+                        "kept below; open the resource in a new tab to compare, then save again."
+                    ),
+                )
+                form.data = form.data.copy()
+                form.data["version"] = library.model.objects.get(pk=obj.pk).version
+            except SharingError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("web:detail", key=key, pk=obj.pk)
+    else:
+        form = form_class(instance=obj, user=request.user, initial={"version": obj.version})
+    return render(request, "web/library_form.html", {"library": library, "form": form, "obj": obj})
+
+
+# ---- workflow actions ----------------------------------------------------------------------
+
+ACTION_LABELS = {
+    "submit": gettext_lazy("Submitted for review."),
+    "publish": gettext_lazy("Published."),
+    "reject": gettext_lazy("Rejected; the author can see your reason."),
+    "withdraw": gettext_lazy("Withdrawn."),
+    "delete": gettext_lazy("Deleted."),
+}
+
+
+@login_required
+def library_action(request, key, pk, action):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    library = _library(key)
+    model = library.model
+    user = request.user
+    try:
+        if action in ("submit", "publish"):
+            form = ScopeForm(request.POST)
+            if not form.is_valid():
+                raise services.InvalidInput(errors={"scope": [_("Choose a scope.")]})
+            service = services.resource_submit if action == "submit" else services.resource_publish
+            service(model, user=user, pk=pk, scope=form.cleaned_data["scope"])
+        elif action == "reject":
+            services.resource_reject(model, user=user, pk=pk, reason=request.POST.get("reason", ""))
+        elif action == "withdraw":
+            services.resource_withdraw(model, user=user, pk=pk)
+        elif action == "delete":
+            services.resource_delete(model, user=user, pk=pk)
+            messages.success(request, ACTION_LABELS["delete"])
+            return redirect("web:list", key=key)
+        elif action == "reuse":
+            form = ReuseForm(request.POST, user=user)
+            if not form.is_valid():
+                raise services.InvalidInput(errors={"owner": [_("Choose a school.")]})
+            copy = services.resource_reuse(
+                model, user=user, pk=pk, target_code=form.cleaned_data["owner"].code
+            )
+            messages.success(
+                request, _("Reused: this is your school's own draft copy; edit it as you need.")
+            )
+            return redirect("web:detail", key=key, pk=copy.pk)
+        else:
+            raise Http404
+    except ResourceNotFound:
+        raise Http404 from None
+    except SharingError as exc:
+        details = "; ".join(m for errors in exc.errors.values() for m in errors)
+        messages.error(request, f"{exc.message} {details}".strip())
+        return redirect("web:detail", key=key, pk=pk)
+    messages.success(request, ACTION_LABELS[action])
+    if model.objects.restrict(user, "view").filter(pk=pk).exists():
+        return redirect("web:detail", key=key, pk=pk)
+    return redirect("web:review")
+
+
+# ---- review queue --------------------------------------------------------------------------
+
+
+@login_required
+def review_queue(request):
+    """What waits for this user's decision: from their teachers, schools below, departments."""
+    groups = []
+    for library in libraries():
+        items = (
+            library.model.objects.restrict(request.user, "review")
+            .select_related("owner", "author", "audience")
+            .order_by("submitted_at", "id")
+        )
+        groups.append((library, items))
+    return render(
+        request,
+        "web/review_queue.html",
+        {"groups": groups, "reason_form": ReasonForm(), "scope_form": ScopeForm()},
+    )

@@ -1,0 +1,38 @@
+"""The signed-in person's working school (the school switcher) and the navigation."""
+
+from apps.accounts.actor import actor_for
+from apps.organizations.models import Organization
+from apps.sharing.registry import libraries
+
+SESSION_KEY = "current_org"
+
+
+def current_seat(request):
+    """The seat the user works in now: the one chosen in the switcher, else their first."""
+    actor = actor_for(request.user)
+    if not actor.seats:
+        return None
+    chosen = request.session.get(SESSION_KEY)
+    for seat in actor.seats:
+        if seat.org_code == chosen:
+            return seat
+    return actor.seats[0]
+
+
+def navigation(request):
+    """Template context for every page."""
+    context = {"libraries": libraries()}
+    if request.user.is_authenticated:
+        actor = actor_for(request.user)
+        seat = current_seat(request)
+        names = dict(Organization.objects.filter(pk__in=actor.org_ids).values_list("code", "name"))
+        context.update(
+            {
+                "seats": [
+                    (s.org_code, names.get(s.org_code, s.org_code), s.role) for s in actor.seats
+                ],
+                "current_seat": seat,
+                "current_org_name": names.get(seat.org_code) if seat else None,
+            }
+        )
+    return context
