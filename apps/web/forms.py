@@ -45,7 +45,8 @@ class OwnerField(forms.ModelChoiceField):
         return obj.name
 
 
-def owner_field(user, roles=CREATORS, label=_("Owner")) -> OwnerField:
+def owner_field(user, roles=CREATORS, label=None) -> OwnerField:
+    label = label or _("Owner")
     ids = [s.org_id for s in actor_for(user).seats_with(roles)]
     return OwnerField(
         queryset=Organization.objects.filter(pk__in=ids), label=label, empty_label=None

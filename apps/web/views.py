@@ -4,6 +4,8 @@ Every page reads through ``restrict`` and writes through ``apps.sharing.services
 exactly like the API; refusals become messages beside the form, never a lost input.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,11 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from urllib.parse import urlencode
 
 from apps.accounts.actor import actor_for
 from apps.faculty.privacy import may_read_contact
-from apps.organizations.models import Organization, OrganizationKind
+from apps.organizations.models import OrganizationKind
 from apps.sharing import services
 from apps.sharing.choices import Scope, Status
 from apps.sharing.exceptions import ResourceNotFound, SharingError
