@@ -30,6 +30,16 @@ from .context import SESSION_KEY, current_seat
 from .forms import ReasonForm, ReuseForm, ScopeForm, owner_field, resource_form_class
 
 PAGE_SIZE = 20
+FACET_LABELS = {
+    "domain": gettext_lazy("Thematic domain"),
+    "kind": gettext_lazy("Kind"),
+    "category": gettext_lazy("Category"),
+    "district": gettext_lazy("District"),
+    "lifecycle": gettext_lazy("Lifecycle"),
+    "employment": gettext_lazy("Full-time or part-time"),
+    "scope": gettext_lazy("Scope"),
+    "status": gettext_lazy("Status"),
+}
 SORTS = {
     "new": ("-id",),
     "updated": ("-updated_at", "-id"),
@@ -146,7 +156,7 @@ def _facets(library, queryset, request):
             values = [(r[name], labels.get(r[name], r[name]), r["n"]) for r in rows]
         else:
             continue
-        label = library.filterset.base_filters[name].label or name
+        label = FACET_LABELS.get(name, name)
         facets.append({"name": name, "label": label, "values": _facet_links(request, name, values)})
     # Owning tier: who published it (municipal, district, town, department).
     kinds = dict(OrganizationKind.choices)
