@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint check-migrations messages clean
+.PHONY: install run test test-browser lint check-migrations messages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,15 @@ run: install
 	@echo "Open http://$(HOST)/ (API docs: http://$(HOST)/api/docs/)"
 	$(PY) manage.py runserver $(HOST)
 
+# The whole suite but the real-browser tests, on both cores.
 test: install
-	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
+
+# Real-browser tests (Playwright driving Debian's Chromium against a live server): alone,
+# without xdist, because a live server needs a database it may flush.
+test-browser: install
+	bash scripts/install-browser.sh
+	$(PY) -m pytest -m browser tests/browser -p no:xdist $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -192,13 +192,15 @@ def library_list(request, key):
     ).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    facets = _facets(library, queryset, request)
     return render(
         request,
         "web/library_list.html",
         {
             "library": library,
             "filterset": filterset,
-            "facets": _facets(library, queryset, request),
+            "facets": facets,
+            "chips": _chips(request, facets),
             "page": page,
             "sort": sort,
             "sorts": [
@@ -209,9 +211,29 @@ def library_list(request, key):
             ],
             "query": params.urlencode(),
             "active": {k: v for k, v in request.GET.items() if k not in ("page", "sort")},
+            "other_params": [(k, v) for k, v in request.GET.items() if k not in ("page", "q")],
             "can_create": bool(actor_for(request.user).seats),
         },
     )
+
+
+def _chips(request, facets):
+    """The filters in force, in words, each with a link that removes it."""
+    chips = []
+    for facet in facets:
+        for value in facet["values"]:
+            if value["selected"]:
+                chips.append({"label": f"{facet['label']}：{value['label']}", "url": value["url"]})
+    for name in ("q", "owner", "within"):
+        if request.GET.get(name):
+            params = request.GET.copy()
+            params.pop(name)
+            params.pop("page", None)
+            label = {"q": _("Search"), "owner": _("Owner"), "within": _("Within")}[name]
+            chips.append(
+                {"label": f"{label}：{request.GET[name]}", "url": f"?{params.urlencode()}"}
+            )
+    return chips
 
 
 # ---- detail --------------------------------------------------------------------------------
@@ -243,6 +265,9 @@ def library_detail(request, key, pk):
         and library.model.objects.restrict(request.user, "view").filter(pk=obj.source_id).exists(),
         "reuses": services.reuse_records_for(obj),
         "scope_form": ScopeForm(initial={"scope": obj.scope}),
+        "publish_scopes": [
+            (scope, dict(Scope.choices)[scope]) for scope in policy.publishable_scopes(actor, obj)
+        ],
         "reason_form": ReasonForm(),
         "reuse_form": ReuseForm(user=request.user, initial={"owner": _current_org_id(request)}),
     }
@@ -408,13 +433,19 @@ def library_action(request, key, pk, action):
 @login_required
 def review_queue(request):
     """What waits for this user's decision: from their teachers, schools below, departments."""
+    actor = actor_for(request.user)
+    labels = dict(Scope.choices)
     groups = []
     for library in libraries():
-        items = (
+        items = list(
             library.model.objects.restrict(request.user, "review")
             .select_related("owner", "author", "audience")
             .order_by("submitted_at", "id")
         )
+        for obj in items:
+            obj.approve_scopes = [
+                (scope, labels[scope]) for scope in policy.publishable_scopes(actor, obj)
+            ]
         groups.append((library, items))
     return render(
         request,

@@ -71,3 +71,29 @@ def test_anonymous_and_seatless_users_see_nothing(django_user_model, api):
     client.force_login(seatless)
     body = client.get("/api/v1/courses/").json()
     assert body["results"] == []
+
+
+@pytest.mark.django_db
+def test_publishable_scopes_agree_with_the_publish_check(persona):
+    from apps.sharing.exceptions import SharingError
+    from apps.sharing.policy import audience_for
+
+    courses = [
+        CourseFactory(
+            owner_code=ORG[owner], author=persona(AUTHORS[owner]), status=status, scope=scope
+        )
+        for (owner, status, scope), _cells in ROWS
+    ]
+    for name in PERSONAS:
+        actor = actor_for(persona(name))
+        for course in Course.objects.filter(pk__in=[c.pk for c in courses]).select_related(
+            "owner"
+        ):
+            expected = []
+            for scope in ("private", "district", "network"):
+                try:
+                    policy.check_publish(actor, course, audience_for(course.owner, scope))
+                except SharingError:
+                    continue
+                expected.append(scope)
+            assert policy.publishable_scopes(actor, course) == expected, (name, course.title)
