@@ -86,32 +86,6 @@ class SharedResourceAdmin(ExchangeAdminMixin, admin.ModelAdmin):
             kwargs["queryset"] = db_field.related_model.objects.restrict(request.user, "view")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-
-class SharedResourceInline(admin.TabularInline):
-    """Rows that belong to a shared resource: editable exactly when the resource is."""
-
-    extra = 0
-
-    def has_view_permission(self, request, obj=None):
-        return obj is None or policy.can_view(actor_for(request.user), obj)
-
-    def _editable(self, request, obj) -> bool:
-        return obj is not None and SharedResourceAdmin._allowed(policy.check_edit, request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return self._editable(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._editable(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._editable(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if issubclass(db_field.related_model, SharedResource):
-            kwargs["queryset"] = db_field.related_model.objects.restrict(request.user, "view")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     # ---- writes go through the services --------------------------------------------------
 
     def save_model(self, request, obj, form, change):
@@ -180,3 +154,29 @@ class SharedResourceInline(admin.TabularInline):
             _("Withdraw"),
             lambda obj: services.resource_withdraw(self.model, user=request.user, pk=obj.pk),
         )
+
+
+class SharedResourceInline(admin.TabularInline):
+    """Rows that belong to a shared resource: editable exactly when the resource is."""
+
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or policy.can_view(actor_for(request.user), obj)
+
+    def _editable(self, request, obj) -> bool:
+        return obj is not None and SharedResourceAdmin._allowed(policy.check_edit, request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if issubclass(db_field.related_model, SharedResource):
+            kwargs["queryset"] = db_field.related_model.objects.restrict(request.user, "view")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

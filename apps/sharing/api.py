@@ -123,7 +123,8 @@ class ReuseRecordSerializer(serializers.ModelSerializer):
         ]
 
 
-_ETAG = re.compile(r'^\s*(?:W/)?"(\d+)"\s*$')
+# If-Match uses strong comparison (RFC 9110 §13.1.1): a weak validator never matches.
+_ETAG = re.compile(r'^\s*"(\d+)"\s*$')
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -141,6 +142,16 @@ def expected_version(request) -> int | None:
         return None
     match = _ETAG.match(header)
     return int(match.group(1)) if match else -1
+
+
+class StableOrderingFilter(OrderingFilter):
+    """Requested orderings end with ``-id`` so that cursor pages never repeat or skip ties."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if ordering and not any(f.lstrip("-") in ("id", "pk") for f in ordering):
+            ordering = [*ordering, "-id"]
+        return ordering
 
 
 class SharedResourceViewSet(
@@ -161,7 +172,9 @@ class SharedResourceViewSet(
     model = None
     prefetch: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
+    # Edits are partial (PATCH): the owner is fixed at creation, so a full PUT cannot exist.
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     ordering_fields = ["id", "updated_at", "title"]
 
     def get_queryset(self):
@@ -201,13 +214,14 @@ class SharedResourceViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         owner = serializer.validated_data["owner"]
-        obj = services.resource_create(
-            self.model,
-            user=request.user,
-            owner_code=owner.code,
-            data=self._content(dict(serializer.validated_data)),
-        )
+        obj = self.create_resource(owner, self._content(dict(serializer.validated_data)))
         return self._respond(self._reload(obj.pk), status.HTTP_201_CREATED)
+
+    def create_resource(self, owner, data):
+        """Create through the services; a library may submit at once (see cases)."""
+        return services.resource_create(
+            self.model, user=self.request.user, owner_code=owner.code, data=data
+        )
 
     @extend_schema(parameters=[IF_MATCH])
     def update(self, request, *args, **kwargs):

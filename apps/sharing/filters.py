@@ -1,10 +1,10 @@
 """Filters every library's list offers, shared by the API and the pages."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.models import Organization
+from apps.search.query import search
 
 from .choices import Scope, Status
 
@@ -22,6 +22,9 @@ class SharedResourceFilterSet(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
 
+    # What ``q`` looks in is now the model's title and ``SEARCH_TEXT_FIELDS`` (indexed on
+    # save); SEARCH_FIELDS stays as the libraries' record of it, checked against the model
+    # in tests/search.
     SEARCH_FIELDS: tuple[str, ...] = ("title",)
 
     def filter_owner(self, queryset, name, value):
@@ -39,10 +42,10 @@ class SharedResourceFilterSet(django_filters.FilterSet):
         return queryset.filter(owner_id__in=self.subtree_ids(value))
 
     def filter_q(self, queryset, name, value):
-        terms = value.split()
-        for term in terms:
-            match = Q()
-            for field in self.SEARCH_FIELDS:
-                match |= Q(**{f"{field}__icontains": term})
-            queryset = queryset.filter(match)
-        return queryset
+        """Chinese full-text search (``apps.search``), within the queryset it is given.
+
+        Only narrows; the order is the list's. Best matches first: the pages call
+        ``queryset.search_ranked(q)``; the API's cursor pages do it when their pagination
+        class mixes in ``apps.search.pagination.SearchRankedCursorMixin``.
+        """
+        return search(queryset, value)

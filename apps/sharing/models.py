@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.models import Organization
+from apps.search import query as search_query
+from apps.search.indexing import SEARCH_COLUMNS, fill_search_columns, source_fields
 
 from .choices import Scope, Status
 
@@ -29,6 +31,14 @@ class SharedResourceQuerySet(models.QuerySet):
 
     def with_sharing_relations(self) -> SharedResourceQuerySet:
         return self.select_related("owner", "author", "audience")
+
+    def search(self, q: str) -> SharedResourceQuerySet:
+        """The resources matching ``q`` (Chinese full-text search, ``apps.search``)."""
+        return search_query.search(self, q)
+
+    def search_ranked(self, q: str) -> SharedResourceQuerySet:
+        """``search`` with ``search_rank`` and title matches first (then newest)."""
+        return search_query.search_ranked(self, q)
 
 
 class SharedResource(models.Model):
@@ -89,6 +99,9 @@ class SharedResource(models.Model):
     first_published_at = models.DateTimeField(_("first published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Full-text search tokens (apps.search), refilled by save(); not interface fields.
+    search_title = models.TextField("search tokens of the title", blank=True, editable=False)
+    search_body = models.TextField("search tokens of the content", blank=True, editable=False)
 
     objects = SharedResourceQuerySet.as_manager()
 
@@ -97,6 +110,8 @@ class SharedResource(models.Model):
     CONTENT_FIELDS: tuple[str, ...] = ("title",)
     CONTENT_M2M: tuple[str, ...] = ()
     EXTRA_CONTENT: tuple[str, ...] = ()
+    # The text fields besides the title that search looks in (see apps.search.indexing).
+    SEARCH_TEXT_FIELDS: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -108,6 +123,20 @@ class SharedResource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        """Save, refilling the search columns when the indexed text may have changed.
+
+        ``update()``, ``bulk_create()`` and raw fixture loads bypass this: see
+        ``apps.search.indexing`` (``fill_search_columns``, ``manage.py reindex_search``).
+        """
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            fill_search_columns(self)
+        elif set(source_fields(type(self))).intersection(update_fields):
+            fill_search_columns(self)
+            kwargs["update_fields"] = {*update_fields, *SEARCH_COLUMNS}
+        super().save(*args, **kwargs)
 
     @property
     def etag(self) -> str:

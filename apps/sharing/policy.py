@@ -21,12 +21,15 @@ The table (tests/sharing/test_permission_matrix.py checks every cell against it)
               of the owner
     edit      the author (still holding a creating role in the       draft, rejected, withdrawn
               owner) or the owner's curators                           → draft
+              … of a department-owned submission                     pending (stays pending),
+                                                                     rejected → pending again
               curators of the audience                               published (stays published)
     delete    as edit of a draft, and never published               draft
     submit    as edit of a draft                                     draft, rejected → pending
     publish   curators of the audience of the requested scope        draft, pending, published
     reject    curators of the audience (a reason is required)        pending → rejected
-    withdraw  curators of the owner or of the audience               pending, published → withdrawn
+    withdraw  curators of the owner or of the audience;              pending, published → withdrawn
+              a department's author, for its own submission
     reuse     admin, curator or teacher of the receiving school,     published
               who can see the resource
     manage    curators of the owner or of the audience               any (a site's lifecycle)
@@ -70,6 +73,11 @@ _AUDIENCE_KIND = {
 def audience_for(owner: Organization, scope: str) -> Organization:
     """The organisation whose subtree ``scope`` opens an ``owner``'s resource to."""
     if scope == Scope.PRIVATE:
+        if owner.kind == OrganizationKind.DEPARTMENT:
+            # A department has no curators: its own audience could never review anything.
+            raise InvalidInput(
+                errors={"scope": [str(_("A partner department submits to the whole network."))]}
+            )
         return owner
     if scope not in _AUDIENCE_KIND:
         raise InvalidInput(errors={"scope": [str(_("Unknown scope."))]})
@@ -154,6 +162,10 @@ class SharingPolicy:
             return True
         return obj.author_id == actor.user_id and actor.has_role(obj.owner_id, CREATORS)
 
+    @staticmethod
+    def _department_owned(obj) -> bool:
+        return obj.owner.kind == OrganizationKind.DEPARTMENT
+
     def check_edit(self, actor: Actor, obj) -> None:
         if obj.status == Status.PUBLISHED:
             if not actor.has_role(obj.audience_id, CURATORS):
@@ -163,6 +175,8 @@ class SharingPolicy:
             return
         if not self._is_drafter(actor, obj):
             raise ActionDenied(_("Only the author or the owner's curators may edit this resource."))
+        if obj.status == Status.PENDING and self._department_owned(obj):
+            return  # a partner department corrects its submission while it waits
         if obj.status not in EDITABLE:
             raise InvalidTransition(_("A resource under review cannot be edited."))
 
@@ -200,7 +214,9 @@ class SharingPolicy:
 
     def check_withdraw(self, actor: Actor, obj) -> None:
         if not (
-            actor.has_role(obj.owner_id, CURATORS) or actor.has_role(obj.audience_id, CURATORS)
+            actor.has_role(obj.owner_id, CURATORS)
+            or actor.has_role(obj.audience_id, CURATORS)
+            or (self._department_owned(obj) and self._is_drafter(actor, obj))
         ):
             raise ActionDenied(_("Only curators of the owner or the audience may withdraw it."))
         if obj.status not in WITHDRAWABLE:

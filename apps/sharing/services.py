@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.actor import actor_for
-from apps.organizations.models import Organization
+from apps.organizations.models import Organization, OrganizationKind
 
 from .choices import Scope, Status
 from .exceptions import ActionDenied, InvalidInput, InvalidTransition, ResourceNotFound
@@ -122,6 +122,15 @@ def resource_create(
 
 
 @transaction.atomic
+def resource_create_and_submit(
+    model: type[SharedResource], *, user, owner_code: str, data: dict[str, Any], scope: str
+) -> SharedResource:
+    """Create and submit in one step (a partner department's submission): all or nothing."""
+    obj = resource_create(model, user=user, owner_code=owner_code, data=data)
+    return resource_submit(model, user=user, pk=obj.pk, scope=scope)
+
+
+@transaction.atomic
 def resource_update(
     model: type[SharedResource], *, user, pk, data: dict[str, Any], expected_version=None
 ) -> SharedResource:
@@ -130,12 +139,18 @@ def resource_update(
     policy.check_edit(actor_for(user), obj)
     _check_version(obj, expected_version)
     m2m = _apply_content(obj, data)
-    if obj.status in (Status.REJECTED, Status.WITHDRAWN):
+    resubmit = obj.status == Status.REJECTED and obj.owner.kind == OrganizationKind.DEPARTMENT
+    if resubmit:
+        # A partner department's correction of a rejected case goes straight back to review.
+        obj.status, obj.rejection_reason, obj.submitted_at = Status.PENDING, "", timezone.now()
+    elif obj.status in (Status.REJECTED, Status.WITHDRAWN):
         obj.status = Status.DRAFT
     obj.version = F("version") + 1
     obj.save()
     _set_related(obj, m2m, user)
     obj.refresh_from_db(fields=["version"])
+    if obj.status == Status.PENDING:
+        _require_complete(obj)
     _ensure_in_reach(obj, user)
     return obj
 

@@ -35,7 +35,9 @@ def test_schema_is_openapi_3_with_courses_actions_and_me(client):
     assert schema["openapi"].startswith("3.")
     paths = schema["paths"]
     assert {"get", "post"} <= set(paths["/api/v1/courses/"])
-    assert {"get", "put", "patch", "delete"} <= set(paths["/api/v1/courses/{id}/"])
+    item_methods = set(paths["/api/v1/courses/{id}/"])
+    assert {"get", "patch", "delete"} <= item_methods
+    assert "put" not in item_methods  # edits are partial: the owner is fixed at creation
     for name in ("submit", "publish", "reject", "withdraw", "reuse"):
         assert "post" in paths[f"/api/v1/courses/{{id}}/{name}/"], name
     assert "get" in paths["/api/v1/courses/{id}/reuses/"]
