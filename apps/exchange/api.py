@@ -1,5 +1,171 @@
-"""API actions for Excel import/export, mixed into every library's viewset."""
+"""API actions for Excel import/export, mixed into every library's viewset.
+
+``GET  /api/v1/<library>/export/``           the list's rows (same filters, no pages) as .xlsx
+``GET  /api/v1/<library>/import-template/``  the headers and the instructions sheet
+``POST /api/v1/<library>/import/``           multipart ``file`` + ``owner`` (organisation code)
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from apps.api.problems import PROBLEM_CONTENT_TYPE, problem_response
+from apps.sharing.exceptions import InvalidInput
+
+from .exceptions import file_problem
+from .http import xlsx_response
+from .services import (
+    XLSX_CONTENT_TYPE,
+    export_filenames,
+    export_workbook,
+    import_workbook,
+    template_filenames,
+    template_workbook,
+)
+
+
+class XlsxRenderer(BaseRenderer):
+    """Lets a client ask for the workbook by ``Accept``; problems still answer as JSON."""
+
+    media_type = XLSX_CONTENT_TYPE
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return JSONRenderer().render(data, renderer_context=renderer_context)
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("The .xlsx workbook; its first sheet is imported."))
+    owner = serializers.CharField(
+        max_length=32,
+        help_text=_("Code of the organisation that receives the rows; you must curate it."),
+    )
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField(help_text=_("New drafts."))
+    updated = serializers.IntegerField(help_text=_("Existing drafts that were changed."))
+    unchanged = serializers.IntegerField(help_text=_("Rows identical to what is stored."))
+
+
+class ImportRowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text=_("Excel row number; 1 is the header row."))
+    column = serializers.CharField(help_text=_("The column header."))
+    message = serializers.CharField()
+
+
+class ImportProblemSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    rows = ImportRowErrorSerializer(many=True)
+
+
+def import_problem(exc: InvalidInput) -> Response:
+    """The problem document of a refused import, with ``rows`` beside the usual ``errors``."""
+    response = problem_response(exc.status_code, exc.message, exc.errors or None)
+    rows = exc.rows_as_dicts() if hasattr(exc, "rows_as_dicts") else []
+    response.data["rows"] = rows
+    return response
+
+
+XLSX_RESPONSE = {(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY}
+WORKBOOK_RENDERERS = [JSONRenderer, XlsxRenderer]
 
 
 class ExchangeViewSetMixin:
-    pass
+    """Export, template and import for the viewset's ``model``, through the same rules as the
+    list (export) and the sharing services (import)."""
+
+    @extend_schema(
+        summary=_("Export to Excel"),
+        description=_(
+            "The items the list would give with the same filters and ordering, all of them, "
+            "as an .xlsx workbook. Lecturer contact columns appear only for those allowed to "
+            "read them."
+        ),
+        filters=True,
+        responses=XLSX_RESPONSE,
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="export",
+        url_name="export",
+        pagination_class=None,
+        renderer_classes=WORKBOOK_RENDERERS,
+    )
+    def export(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        content = export_workbook(self.model, queryset, user=request.user)
+        return xlsx_response(content, export_filenames(self.model))
+
+    @extend_schema(
+        summary=_("Download the import template"),
+        description=_("An empty workbook with the columns, and a sheet explaining each of them."),
+        responses=XLSX_RESPONSE,
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="import-template",
+        url_name="import-template",
+        pagination_class=None,
+        filter_backends=[],
+        renderer_classes=WORKBOOK_RENDERERS,
+    )
+    def import_template(self, request):
+        return xlsx_response(template_workbook(self.model), template_filenames(self.model))
+
+    @extend_schema(
+        summary=_("Import from Excel"),
+        description=_(
+            "Curators and admins of the owner only. Every row is checked first; if any "
+            "has a problem nothing changes and all problems are listed in ``rows``. Rows "
+            "are matched with the owner's resources by title: new ones become drafts, "
+            "changed drafts are updated, identical ones stay unchanged. Files are limited "
+            "in size and rows (see the template's instructions)."
+        ),
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={
+            200: ImportResultSerializer,
+            (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                ImportProblemSerializer, description=_("Nothing was imported.")
+            ),
+            (403, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                description=_("You do not curate the owner.")
+            ),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        pagination_class=None,
+        filter_backends=[],
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_file(self, request):
+        upload = request.FILES.get("file")
+        owner = str(request.data.get("owner") or "").strip()
+        try:
+            if upload is None:
+                raise file_problem(_("Choose an .xlsx file to upload."))
+            result = import_workbook(self.model, upload, user=request.user, owner_code=owner)
+        except InvalidInput as exc:
+            return import_problem(exc)
+        return Response(result.as_dict())
