@@ -14,11 +14,12 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from apps.accounts.models import ApiToken
 from apps.exchange.api import ExchangeViewSetMixin
 from apps.organizations.models import Organization
 
@@ -135,9 +136,23 @@ IF_MATCH = OpenApiParameter(
 )
 
 
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = _(
+        "Send If-Match with the ETag you last read: with an API token, changes need it."
+    )
+    default_code = "precondition_required"
+
+
 def expected_version(request) -> int | None:
-    """The version named by ``If-Match`` (None when absent); an unreadable value never matches."""
+    """The version named by ``If-Match`` (None when absent); an unreadable value never matches.
+
+    Scripts and partner systems (token requests) must send it: they are the ones that
+    replay stale data, so a change without it is refused with 428 before anything happens.
+    """
     header = request.headers.get("If-Match")
+    if header is None and isinstance(request.auth, ApiToken):
+        raise PreconditionRequired()
     if header is None or header.strip() == "*":
         return None
     match = _ETAG.match(header)

@@ -4,6 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.accounts.forms import LockoutAdminAuthenticationForm
+
+# The admin signs in with the same lockout as the pages.
+admin.site.login_form = LockoutAdminAuthenticationForm
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("apps.api.urls")),
@@ -11,5 +16,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("dashboard/", include("apps.dashboard.urls")),
+    path("account/", include("apps.accounts.urls")),
     path("", include("apps.web.urls")),
 ]
