@@ -20,9 +20,11 @@ run: install
 	@echo "Open http://$(HOST)/ (API docs: http://$(HOST)/api/docs/)"
 	$(PY) manage.py runserver $(HOST)
 
-# The whole suite but the real-browser tests, on both cores.
+# The whole suite but the real-browser tests: first on both cores, then the tests that
+# commit real concurrent transactions, alone (they would flush the others' data).
 test: install
-	$(PY) -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto -m "not browser and not serial" $(PYTEST_ARGS)
+	$(PY) -m pytest -m serial -p no:xdist $(PYTEST_ARGS)
 
 # Real-browser tests (Playwright driving Debian's Chromium against a live server): alone,
 # without xdist, because a live server needs a database it may flush.

@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from apps.api.idempotency import idempotent
 from apps.api.problems import PROBLEM_CONTENT_TYPE, problem_response
 from apps.sharing.exceptions import InvalidInput
 
@@ -159,6 +160,7 @@ class ExchangeViewSetMixin:
         filter_backends=[],
         parser_classes=[MultiPartParser, FormParser],
     )
+    @idempotent
     def import_file(self, request):
         upload = request.FILES.get("file")
         owner = str(request.data.get("owner") or "").strip()

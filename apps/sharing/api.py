@@ -20,6 +20,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from apps.accounts.models import ApiToken
+from apps.api.idempotency import idempotent
 from apps.exchange.api import ExchangeViewSetMixin
 from apps.organizations.models import Organization
 
@@ -225,6 +226,7 @@ class SharedResourceViewSet(
     def retrieve(self, request, *args, **kwargs):
         return self._respond(self.get_object())
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -292,12 +294,14 @@ class SharedResourceViewSet(
 
     @extend_schema(request=ScopeSerializer, parameters=[IF_MATCH], summary=_("Submit for review"))
     @action(detail=True, methods=["post"])
+    @idempotent
     def submit(self, request, pk=None):
         scope = self._payload(ScopeSerializer, request)["scope"]
         return self._transition(request, services.resource_submit, scope=scope)
 
     @extend_schema(request=ScopeSerializer, parameters=[IF_MATCH], summary=_("Publish at a scope"))
     @action(detail=True, methods=["post"])
+    @idempotent
     def publish(self, request, pk=None):
         scope = self._payload(ScopeSerializer, request)["scope"]
         return self._transition(request, services.resource_publish, scope=scope)
@@ -306,12 +310,14 @@ class SharedResourceViewSet(
         request=ReasonSerializer, parameters=[IF_MATCH], summary=_("Reject with a reason")
     )
     @action(detail=True, methods=["post"])
+    @idempotent
     def reject(self, request, pk=None):
         reason = self._payload(ReasonSerializer, request)["reason"]
         return self._transition(request, services.resource_reject, reason=reason)
 
     @extend_schema(request=None, parameters=[IF_MATCH], summary=_("Withdraw"))
     @action(detail=True, methods=["post"])
+    @idempotent
     def withdraw(self, request, pk=None):
         return self._transition(request, services.resource_withdraw)
 
@@ -321,6 +327,7 @@ class SharedResourceViewSet(
         summary=_("Reuse into a school"),
     )
     @action(detail=True, methods=["post"])
+    @idempotent
     def reuse(self, request, pk=None):
         target = self._payload(ReuseRequestSerializer, request)["owner"]
         copy = services.resource_reuse(

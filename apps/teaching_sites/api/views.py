@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.api.idempotency import idempotent
 from apps.courses.models import Course
 from apps.faculty.models import Lecturer
 from apps.sharing.api import IF_MATCH, SharedResourceViewSet, expected_version
@@ -49,6 +50,7 @@ class TeachingSiteViewSet(SharedResourceViewSet):
         summary=_("Move the site along its lifecycle"),
     )
     @lifecycle.mapping.post
+    @idempotent
     def change_lifecycle(self, request, pk=None):
         data = self._payload(LifecycleChangeSerializer, request)
         site = site_change_lifecycle(

@@ -1,0 +1,115 @@
+"""``Idempotency-Key`` for token POSTs, in the spirit of Stripe's.
+
+- A token POST without the header → 400.
+- Same key, same request (method, path, body) → the first response replayed, nothing new done.
+- Same key, different request → 422.
+- Same key while the first request is still running → 409 (PostgreSQL advisory lock; on
+  SQLite writers are serialised anyway, so a second request waits and then replays).
+- Keys are kept IDEMPOTENCY_KEY_DAYS (default 7) days, then purged.
+
+Session requests (people at pages) are not affected.
+"""
+
+import hashlib
+import json
+from datetime import timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
+
+from apps.accounts.models import ApiToken
+
+from .models import IdempotencyKey
+
+HEADER = "Idempotency-Key"
+
+
+class KeyRequired(exceptions.APIException):
+    status_code = 400
+    default_detail = _("Send an Idempotency-Key header with every POST made with an API token.")
+
+
+class KeyInFlight(exceptions.APIException):
+    status_code = 409
+    default_detail = _("A request with this Idempotency-Key is still being processed; retry later.")
+
+
+class KeyReused(exceptions.APIException):
+    status_code = 422
+    default_detail = _("This Idempotency-Key was already used for a different request.")
+
+
+def _fingerprint(request) -> str:
+    digest = hashlib.sha256()
+    digest.update(request.method.encode())
+    digest.update(b"\0" + request.path.encode() + b"\0")
+    digest.update(request._request.body)
+    return digest.hexdigest()
+
+
+def _try_lock(user_id: int, key: str) -> bool:
+    if connection.vendor != "postgresql":
+        return True
+    lock_id = int.from_bytes(
+        hashlib.sha256(f"{user_id}:{key}".encode()).digest()[:8], "big", signed=True
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [lock_id])
+        return cursor.fetchone()[0]
+
+
+def _replay(record: IdempotencyKey) -> Response:
+    headers = {"Idempotent-Replayed": "true"}
+    if record.response_etag:
+        headers["ETag"] = record.response_etag
+    return Response(record.response_body, status=record.response_status, headers=headers)
+
+
+def purge_expired() -> int:
+    days = getattr(settings, "IDEMPOTENCY_KEY_DAYS", 7)
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _rows = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def idempotent(handler):
+    """Wrap a POST handler of a viewset: token requests become idempotent."""
+
+    @wraps(handler)
+    def wrapper(self, request, *args, **kwargs):
+        if not isinstance(request.auth, ApiToken):
+            return handler(self, request, *args, **kwargs)
+        key = (request.headers.get(HEADER) or "").strip()
+        if not key or len(key) > 255:
+            raise KeyRequired()
+        fingerprint = _fingerprint(request)
+        with transaction.atomic():
+            if not _try_lock(request.user.pk, key):
+                raise KeyInFlight()
+            existing = IdempotencyKey.objects.filter(user=request.user, key=key).first()
+            if existing is not None:
+                if existing.fingerprint != fingerprint:
+                    raise KeyReused()
+                return _replay(existing)
+            response = handler(self, request, *args, **kwargs)
+            if response.status_code < 500:
+                purge_expired()
+                IdempotencyKey.objects.create(
+                    user=request.user,
+                    key=key,
+                    fingerprint=fingerprint,
+                    method=request.method,
+                    path=request.path[:500],
+                    response_status=response.status_code,
+                    response_body=json.loads(json.dumps(response.data, cls=JSONEncoder)),
+                    response_etag=response.get("ETag", ""),
+                )
+        return response
+
+    return wrapper
