@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from apps.attachments import api as attachments
 from apps.cases.api.views import CaseViewSet
 from apps.courses.api.views import CourseViewSet
 from apps.faculty.api.views import LecturerViewSet
@@ -19,5 +20,7 @@ router.register("sites", TeachingSiteViewSet, basename="site")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("attachments/<uuid:uid>/download/", attachments.download, name="attachment-download"),
+    path("attachments/<uuid:uid>/", attachments.remove, name="attachment"),
     *router.urls,
 ]

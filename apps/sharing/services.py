@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,10 @@ from .choices import Scope, Status
 from .exceptions import ActionDenied, InvalidInput, InvalidTransition, ResourceNotFound
 from .models import ReuseRecord, SharedResource
 from .policy import audience_for, policy
+
+# Sent inside the reuse transaction, after the copy is saved; other apps copy what they
+# keep about a resource (attachments) without the sharing engine knowing about them.
+resource_reused = Signal()
 
 
 def _lock(model: type[SharedResource], pk, user) -> SharedResource:
@@ -246,6 +251,7 @@ def resource_reuse(model: type[SharedResource], *, user, pk, target_code: str) -
     for name in obj.CONTENT_M2M:
         getattr(copy, name).set(getattr(obj, name).all())
     obj.copy_extra_to(copy)
+    resource_reused.send(sender=model, source=obj, copy=copy)
     model.objects.filter(pk=obj.pk).update(reuse_count=F("reuse_count") + 1)
     ReuseRecord.objects.create(
         content_type=ContentType.objects.get_for_model(model),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.actor import actor_for
+from apps.attachments.services import ATTACHABLE, attachment_add, attachments_of
 from apps.faculty.privacy import may_read_contact
 from apps.organizations.models import OrganizationKind
 from apps.sharing import services
@@ -271,6 +272,9 @@ def library_detail(request, key, pk):
         "reason_form": ReasonForm(),
         "reuse_form": ReuseForm(user=request.user, initial={"owner": _current_org_id(request)}),
     }
+    if (library.model._meta.app_label, library.model._meta.model_name) in ATTACHABLE:
+        context["attachments"] = attachments_of(obj)
+        context["can_attach"] = "edit" in context["actions"]
     if key == "courses":
         context["group"] = obj.teaching_group.filter(
             lecturer__in=visible["faculty"]
@@ -377,6 +381,7 @@ ACTION_LABELS = {
     "reject": gettext_lazy("Rejected; the author can see your reason."),
     "withdraw": gettext_lazy("Withdrawn."),
     "delete": gettext_lazy("Deleted."),
+    "attach": gettext_lazy("File attached."),
 }
 
 
@@ -398,6 +403,8 @@ def library_action(request, key, pk, action):
             services.resource_reject(model, user=user, pk=pk, reason=request.POST.get("reason", ""))
         elif action == "withdraw":
             services.resource_withdraw(model, user=user, pk=pk)
+        elif action == "attach":
+            attachment_add(model, user=user, pk=pk, upload=request.FILES.get("file"))
         elif action == "delete":
             services.resource_delete(model, user=user, pk=pk)
             messages.success(request, ACTION_LABELS["delete"])

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "apps.teaching_sites",
     "apps.courses",
     "apps.exchange",
+    "apps.attachments",
     "apps.search",
     "apps.dashboard",
     "apps.api",
@@ -181,6 +182,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Attachments: size limit (bytes); files live under MEDIA_ROOT and are only served
+# through a view that applies the resource's visibility.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "50")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # API token lifetime when none is given (days).
 API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "365"))

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 
+from apps.attachments.api import AttachmentsMixin
 from apps.courses.models import Course
 from apps.organizations.models import OrganizationKind
 from apps.sharing import services
@@ -11,7 +12,7 @@ from ..models import Case
 from .serializers import CaseSerializer
 
 
-class CaseViewSet(SharedResourceViewSet):
+class CaseViewSet(AttachmentsMixin, SharedResourceViewSet):
     """案例库 — the case library."""
 
     model = Case

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 
+from apps.attachments.api import AttachmentsMixin
 from apps.cases.models import Case
 from apps.faculty.models import Lecturer
 from apps.sharing.api import SharedResourceViewSet
@@ -10,7 +11,7 @@ from ..models import Course, TeachingGroupMember
 from .serializers import CourseSerializer
 
 
-class CourseViewSet(SharedResourceViewSet):
+class CourseViewSet(AttachmentsMixin, SharedResourceViewSet):
     """课程库 — the course library."""
 
     model = Course

@@ -1,0 +1,150 @@
+"""Attach, remove and copy files; all checks happen here, for the API and the pages alike."""
+
+import hashlib
+import io
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from apps.accounts.actor import actor_for
+from apps.sharing.exceptions import InvalidInput, ResourceNotFound
+from apps.sharing.policy import policy
+from apps.sharing.services import lock_for_write, resource_reused
+
+from .checks import FileRefused, classify, safe_filename
+from .models import Attachment, StoredFile
+
+ATTACHABLE = {("courses", "course"), ("cases", "case")}
+
+
+def max_bytes() -> int:
+    return getattr(settings, "ATTACHMENT_MAX_BYTES", 50 * 1024 * 1024)
+
+
+def _reencode(data: bytes, kind: str) -> bytes:
+    """Images are decoded and written anew: no EXIF/GPS or other metadata, no trailing data."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            pixels = image.convert("RGB") if kind == "jpeg" else image.copy()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise FileRefused(_("The image could not be read.")) from exc
+    pixels.info = {}
+    out = io.BytesIO()
+    if kind == "jpeg":
+        pixels.save(out, format="JPEG", quality=90)
+    else:
+        pixels.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _read(upload) -> bytes:
+    if upload is None:
+        raise InvalidInput(errors={"file": [str(_("Choose a file to upload."))]})
+    limit = max_bytes()
+    if upload.size is not None and upload.size > limit:
+        raise InvalidInput(
+            errors={"file": [str(_("The file is larger than %(mb)d MB.") % {"mb": limit // 2**20})]}
+        )
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidInput(
+            errors={"file": [str(_("The file is larger than %(mb)d MB.") % {"mb": limit // 2**20})]}
+        )
+    if not data:
+        raise InvalidInput(errors={"file": [str(_("The file is empty."))]})
+    return data
+
+
+def _check_attachable(model) -> None:
+    if (model._meta.app_label, model._meta.model_name) not in ATTACHABLE:
+        raise ResourceNotFound()
+
+
+@transaction.atomic
+def attachment_add(model, *, user, pk, upload, expected_version=None) -> Attachment:
+    _check_attachable(model)
+    resource = lock_for_write(model, pk, user, expected_version)
+    policy.check_edit(actor_for(user), resource)
+    data = _read(upload)
+    filename = safe_filename(getattr(upload, "name", ""))
+    try:
+        kind, mime = classify(filename, data)
+        if kind in ("jpeg", "png"):
+            data = _reencode(data, kind)
+    except FileRefused as exc:
+        raise InvalidInput(errors={"file": [str(exc)]}) from exc
+    digest = hashlib.sha256(data).hexdigest()
+    stored = StoredFile.objects.filter(sha256=digest).first()
+    if stored is None:
+        stored = StoredFile(sha256=digest, size=len(data), content_type=mime)
+        stored.file.save(digest, ContentFile(data), save=False)
+        stored.save()
+    attachment = Attachment.objects.create(
+        resource_type=ContentType.objects.get_for_model(model),
+        resource_id=resource.pk,
+        stored=stored,
+        filename=filename,
+        kind=kind,
+        uploaded_by=user,
+    )
+    model.objects.filter(pk=resource.pk).update(version=F("version") + 1)
+    return attachment
+
+
+def attachments_of(resource):
+    return Attachment.objects.filter(
+        resource_type=ContentType.objects.get_for_model(type(resource)), resource_id=resource.pk
+    ).select_related("stored")
+
+
+def visible_attachment(uid, user) -> Attachment:
+    """The attachment with ``uid`` if the user may see its resource; otherwise 404."""
+    attachment = (
+        Attachment.objects.select_related("stored", "resource_type").filter(uid=uid).first()
+    )
+    if attachment is None:
+        raise ResourceNotFound()
+    model = attachment.resource_type.model_class()
+    if not model.objects.restrict(user, "view").filter(pk=attachment.resource_id).exists():
+        raise ResourceNotFound()
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, user, uid) -> None:
+    attachment = visible_attachment(uid, user)
+    model = attachment.resource_type.model_class()
+    resource = lock_for_write(model, attachment.resource_id, user)
+    policy.check_edit(actor_for(user), resource)
+    stored = attachment.stored
+    attachment.delete()
+    model.objects.filter(pk=resource.pk).update(version=F("version") + 1)
+    if not stored.attachments.exists():
+        name = stored.file.name
+        stored.delete()
+        transaction.on_commit(lambda: stored.file.storage.delete(name))
+
+
+@receiver(resource_reused)
+def copy_attachments(sender, source, copy, **kwargs):
+    """A reuse copy lists the same files; the bytes are shared, not duplicated."""
+    if (sender._meta.app_label, sender._meta.model_name) not in ATTACHABLE:
+        return
+    Attachment.objects.bulk_create(
+        Attachment(
+            resource_type=a.resource_type,
+            resource_id=copy.pk,
+            stored_id=a.stored_id,
+            filename=a.filename,
+            kind=a.kind,
+            uploaded_by_id=a.uploaded_by_id,
+        )
+        for a in attachments_of(source)
+    )
