@@ -4,4 +4,7 @@ from . import views
 
 app_name = "dashboard"
 
-urlpatterns = [path("", views.dashboard, name="index")]
+urlpatterns = [
+    path("", views.dashboard, name="index"),
+    path("export/", views.export, name="export"),
+]

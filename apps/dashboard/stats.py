@@ -1,0 +1,374 @@
+"""The numbers of one network (a school and its subtree), read in a fixed number of queries.
+
+Every figure comes from an aggregate query (``values().annotate(Count)``); the rows
+returned grow with the number of organisations, domains and libraries, never with the
+number of resources or reuses, and the number of queries is the same whatever the data:
+
+    1  the organisations of the subtree
+    1  the thematic domains
+    4  per library, published and pending counts by owner
+    4  per library, published counts by thematic domain
+    1  published courses and manufacturing-themed courses by owner tier
+    1  reuses by publisher, reusing school and library
+
+What is counted (the view's docstring gives the reasons):
+
+* resources: rows of the four libraries whose owner is in the subtree; "published"
+  is status published, whatever the scope; reuse copies published by the reusing
+  school count as that school's resources;
+* reuses: ``ReuseRecord`` rows where the reusing school *or* the publisher is in the
+  subtree, so a district sees what its schools took from the city and what other
+  networks took from it;
+* thematic domains: a resource counts once in each of its domains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import translation
+from django.utils.translation import gettext
+
+from apps.courses.models import Course
+from apps.organizations.models import Organization, OrganizationKind
+from apps.sharing.choices import Status
+from apps.sharing.models import ReuseRecord
+from apps.sharing.registry import Library, libraries
+from apps.taxonomy.models import ThematicDomain
+
+# Courses whose thematic domains include one of these are manufacturing-themed.
+MANUFACTURING_DOMAINS = ("industrial-system", "sci-tech")
+# A domain with fewer published resources than this (all libraries together) is a gap.
+DEFAULT_GAP_THRESHOLD = 5
+TIERS = (
+    OrganizationKind.MUNICIPAL,
+    OrganizationKind.DISTRICT,
+    OrganizationKind.TOWN,
+    OrganizationKind.DEPARTMENT,
+)
+
+
+@dataclass
+class Org:
+    id: int
+    code: str
+    name: str
+    kind: str
+    path: str
+    in_network: bool = True
+    published: dict[str, int] = field(default_factory=dict)
+    pending: int = 0
+    times_reused: int = 0  # reuses of resources it published
+    reuses_made: int = 0  # reuses it made
+
+    @property
+    def published_total(self) -> int:
+        return sum(self.published.values())
+
+    @property
+    def tier_label(self) -> str:
+        return str(OrganizationKind(self.kind).label)
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.published_total or self.pending or self.times_reused or self.reuses_made)
+
+
+@dataclass
+class LibraryRow:
+    library: Library
+    published: int = 0
+    pending: int = 0
+    times_reused: int = 0  # reuses of the network's resources
+    reuses_made: int = 0  # reuses made by the network's schools
+
+    @property
+    def key(self) -> str:
+        return self.library.key
+
+
+@dataclass
+class TierRow:
+    kind: str
+    published: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return str(OrganizationKind(self.kind).label)
+
+    @property
+    def total(self) -> int:
+        return sum(self.published.values())
+
+
+@dataclass
+class DomainRow:
+    id: int | None
+    code: str
+    label: str
+    is_active: bool = True
+    position: int = 0
+    published: dict[str, int] = field(default_factory=dict)
+    rank: int = 0
+    is_gap: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.published.values())
+
+
+@dataclass
+class FlowRow:
+    publisher: Org
+    reuser: Org
+    by_library: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_library.values())
+
+    @property
+    def is_self_reuse(self) -> bool:
+        return self.publisher.id == self.reuser.id
+
+
+@dataclass
+class ShareRow:
+    kind: str | None  # None: the whole network
+    courses: int = 0
+    manufacturing: int = 0
+
+    @property
+    def label(self) -> str:
+        return str(OrganizationKind(self.kind).label) if self.kind else ""
+
+    @property
+    def share(self) -> float | None:
+        """Fraction in [0, 1]; None when there is no published course to divide by."""
+        return self.manufacturing / self.courses if self.courses else None
+
+
+@dataclass
+class Network:
+    root: Organization
+    libraries: list[LibraryRow]
+    tiers: list[TierRow]  # the tiers present in the subtree
+    domains: list[DomainRow]  # in the taxonomy's order, plus "no domain" if any
+    gaps: list[DomainRow]  # active domains, fewest published resources first
+    threshold: int
+    flows: list[FlowRow]  # largest first
+    shares: list[ShareRow]  # one per tier
+    share_total: ShareRow
+    organizations: list[Org]  # the subtree, schools in tree order then departments
+    members: dict[str, int] = field(default_factory=dict)  # kind → organisations below the root
+
+    @property
+    def published_total(self) -> int:
+        return sum(row.published for row in self.libraries)
+
+    @property
+    def pending_total(self) -> int:
+        return sum(row.pending for row in self.libraries)
+
+    @property
+    def reuse_total(self) -> int:
+        return sum(row.total for row in self.flows)
+
+    @property
+    def gap_count(self) -> int:
+        return sum(1 for row in self.gaps if row.is_gap)
+
+
+def _label(name: str, name_en: str) -> str:
+    return name_en if name_en and translation.get_language() == "en" else name
+
+
+def _library_key_by_content_type() -> dict[tuple[str, str], str]:
+    return {(lib.model._meta.app_label, lib.model._meta.model_name): lib.key for lib in libraries()}
+
+
+def collect(root: Organization, *, threshold: int = DEFAULT_GAP_THRESHOLD) -> Network:
+    """Everything the dashboard shows for ``root``'s network."""
+    libs = libraries()
+    keys = [lib.key for lib in libs]
+    prefix = root.path
+
+    orgs = {
+        row["id"]: Org(
+            id=row["id"],
+            code=row["code"],
+            name=row["short_name"] or row["name"],
+            kind=row["kind"],
+            path=row["path"],
+            published=dict.fromkeys(keys, 0),
+        )
+        for row in Organization.objects.subtree_of(root)
+        .order_by()
+        .values("id", "code", "name", "short_name", "kind", "path")
+    }
+
+    # ---- resources by library, owner (→ tier) and status
+    library_rows = {lib.key: LibraryRow(lib) for lib in libs}
+    tiers = {kind: TierRow(kind, dict.fromkeys(keys, 0)) for kind in TIERS}
+    for lib in libs:
+        rows = (
+            lib.model.objects.filter(
+                owner__path__startswith=prefix, status__in=[Status.PUBLISHED, Status.PENDING]
+            )
+            .order_by()
+            .values("owner_id", "status")
+            .annotate(n=Count("id"))
+        )
+        for row in rows:
+            org = orgs.get(row["owner_id"])
+            if org is None:  # cannot happen: the filter is the subtree
+                continue
+            if row["status"] == Status.PUBLISHED:
+                org.published[lib.key] += row["n"]
+                library_rows[lib.key].published += row["n"]
+                tiers[org.kind].published[lib.key] += row["n"]
+            else:
+                org.pending += row["n"]
+                library_rows[lib.key].pending += row["n"]
+
+    # ---- published resources by thematic domain
+    domains: dict[int | None, DomainRow] = {
+        row["id"]: DomainRow(
+            id=row["id"],
+            code=row["code"],
+            label=_label(row["name"], row["name_en"]),
+            is_active=row["is_active"],
+            position=row["position"],
+            published=dict.fromkeys(keys, 0),
+        )
+        for row in ThematicDomain.objects.order_by("position", "code").values(
+            "id", "code", "name", "name_en", "is_active", "position"
+        )
+    }
+    unclassified = DomainRow(
+        id=None,
+        code="",
+        label=gettext("No thematic domain"),
+        published=dict.fromkeys(keys, 0),
+    )
+    for lib in libs:
+        rows = (
+            lib.model.objects.filter(owner__path__startswith=prefix, status=Status.PUBLISHED)
+            .order_by()
+            .values("domains")
+            .annotate(n=Count("id"))
+        )
+        for row in rows:
+            target = domains.get(row["domains"]) if row["domains"] is not None else unclassified
+            if target is not None:
+                target.published[lib.key] += row["n"]
+
+    domain_rows = [d for d in domains.values() if d.is_active or d.total]
+    if unclassified.total:
+        domain_rows.append(unclassified)
+    gaps = sorted(
+        (d for d in domains.values() if d.is_active), key=lambda d: (d.total, d.position, d.code)
+    )
+    for rank, row in enumerate(gaps, start=1):
+        row.rank = rank
+        row.is_gap = row.total < threshold
+
+    # ---- the share of manufacturing-themed courses, by owner tier
+    share_rows = {kind: ShareRow(kind) for kind in TIERS}
+    rows = (
+        Course.objects.filter(owner__path__startswith=prefix, status=Status.PUBLISHED)
+        .order_by()
+        .values("owner__kind")
+        .annotate(
+            courses=Count("id", distinct=True),
+            manufacturing=Count(
+                "id", filter=Q(domains__code__in=MANUFACTURING_DOMAINS), distinct=True
+            ),
+        )
+    )
+    for row in rows:
+        share = share_rows.setdefault(row["owner__kind"], ShareRow(row["owner__kind"]))
+        share.courses += row["courses"]
+        share.manufacturing += row["manufacturing"]
+    share_total = ShareRow(
+        None,
+        courses=sum(r.courses for r in share_rows.values()),
+        manufacturing=sum(r.manufacturing for r in share_rows.values()),
+    )
+
+    # ---- reuse flows: publisher → reusing school, by library
+    key_for = _library_key_by_content_type()
+    outside: dict[int, Org] = {}
+
+    def org_from(row: dict, prefix_name: str) -> Org:
+        pk = row[f"{prefix_name}_id"]
+        if pk in orgs:
+            return orgs[pk]
+        if pk not in outside:
+            outside[pk] = Org(
+                id=pk,
+                code=row[f"{prefix_name}__code"],
+                name=row[f"{prefix_name}__short_name"] or row[f"{prefix_name}__name"],
+                kind=row[f"{prefix_name}__kind"],
+                path=row[f"{prefix_name}__path"],
+                in_network=False,
+            )
+        return outside[pk]
+
+    org_fields = ("code", "name", "short_name", "kind", "path")
+    rows = (
+        ReuseRecord.objects.filter(
+            Q(organization__path__startswith=prefix) | Q(source_owner__path__startswith=prefix)
+        )
+        .order_by()
+        .values(
+            "source_owner_id",
+            *(f"source_owner__{f}" for f in org_fields),
+            "organization_id",
+            *(f"organization__{f}" for f in org_fields),
+            "content_type__app_label",
+            "content_type__model",
+        )
+        .annotate(n=Count("id"))
+    )
+    flows: dict[tuple[int, int], FlowRow] = {}
+    for row in rows:
+        key = key_for.get((row["content_type__app_label"], row["content_type__model"]))
+        if key is None:
+            continue
+        publisher = org_from(row, "source_owner")
+        reuser = org_from(row, "organization")
+        flow = flows.setdefault(
+            (publisher.id, reuser.id), FlowRow(publisher, reuser, dict.fromkeys(keys, 0))
+        )
+        flow.by_library[key] += row["n"]
+        if publisher.in_network:
+            publisher.times_reused += row["n"]
+            library_rows[key].times_reused += row["n"]
+        if reuser.in_network:
+            reuser.reuses_made += row["n"]
+            library_rows[key].reuses_made += row["n"]
+
+    flow_rows = sorted(flows.values(), key=lambda f: (-f.total, f.publisher.path, f.reuser.path))
+    organization_rows = sorted(
+        (o for o in orgs.values() if o.kind != OrganizationKind.DEPARTMENT or o.is_active),
+        key=lambda o: (o.kind == OrganizationKind.DEPARTMENT, o.path),
+    )
+    present = {o.kind for o in orgs.values()}  # a district's network has no municipal tier
+    return Network(
+        root=root,
+        libraries=list(library_rows.values()),
+        tiers=[tiers[kind] for kind in TIERS if kind in present],
+        domains=domain_rows,
+        gaps=gaps,
+        threshold=threshold,
+        flows=flow_rows,
+        shares=[share_rows[kind] for kind in TIERS if kind in present],
+        share_total=share_total,
+        organizations=organization_rows,
+        members={
+            kind: sum(1 for o in orgs.values() if o.kind == kind and o.id != root.pk)
+            for kind in TIERS
+        },
+    )
