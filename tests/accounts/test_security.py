@@ -33,7 +33,12 @@ def test_a_token_change_without_if_match_is_428_and_changes_nothing(persona):
     before = model_to_dict(course)
     for response in (
         client.patch(f"/api/v1/courses/{course.pk}/", {"title": "新"}, format="json"),
-        client.post(f"/api/v1/courses/{course.pk}/submit/", {"scope": "district"}, format="json"),
+        client.post(
+            f"/api/v1/courses/{course.pk}/submit/",
+            {"scope": "district"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="submit-1",
+        ),
         client.delete(f"/api/v1/courses/{course.pk}/"),
     ):
         assert response.status_code == 428
