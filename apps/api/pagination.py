@@ -2,8 +2,12 @@
 
 from rest_framework.pagination import CursorPagination
 
+from apps.search.pagination import SearchRankedCursorMixin
 
-class NewestFirstCursorPagination(CursorPagination):
+
+class NewestFirstCursorPagination(SearchRankedCursorMixin, CursorPagination):
+    """Newest first; with ``?q=`` (and no ``ordering``) title matches come first."""
+
     ordering = "-id"
     page_size = 20
     page_size_query_param = "page_size"

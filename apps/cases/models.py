@@ -56,6 +56,13 @@ class Case(SharedResource):
         "contributing_department",
     )
     CONTENT_M2M = ("domains",)
+    SEARCH_TEXT_FIELDS = (
+        "background",
+        "key_issues",
+        "teaching_notes",
+        "discussion_questions",
+        "industry",
+    )
 
     class Meta(SharedResource.Meta):
         verbose_name = _("case")

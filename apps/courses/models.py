@@ -52,6 +52,7 @@ class Course(SharedResource):
     CONTENT_FIELDS = ("title", "summary", "outline", "kind", "class_hours", "target_audience")
     CONTENT_M2M = ("domains", "methods", "cases", "sites")
     EXTRA_CONTENT = ("teaching_group",)
+    SEARCH_TEXT_FIELDS = ("summary", "outline", "target_audience")
 
     class Meta(SharedResource.Meta):
         verbose_name = _("course")

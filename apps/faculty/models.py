@@ -53,6 +53,7 @@ class Lecturer(SharedResource):
     )
     CONTENT_M2M = ("domains",)
     EXTRA_CONTENT = ("contact",)
+    SEARCH_TEXT_FIELDS = ("employer", "position", "professional_title", "biography")
 
     class Meta(SharedResource.Meta):
         verbose_name = _("lecturer")

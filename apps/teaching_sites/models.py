@@ -114,6 +114,7 @@ class TeachingSite(SharedResource):
         "visit_contact",
     )
     CONTENT_M2M = ("domains", "lecturers")
+    SEARCH_TEXT_FIELDS = ("host_organization", "address", "teaching_points")
 
     class Meta(SharedResource.Meta):
         verbose_name = _("on-site teaching site")
