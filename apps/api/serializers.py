@@ -5,7 +5,9 @@ from apps.organizations.models import Organization
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent.code", default=None, read_only=True)
+    parent = serializers.CharField(
+        source="parent.code", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Organization

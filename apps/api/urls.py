@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from apps.attachments import api as attachments
+from apps.audit.api import AuditEventViewSet
 from apps.cases.api.views import CaseViewSet
 from apps.courses.api.views import CourseViewSet
 from apps.faculty.api.views import LecturerViewSet
@@ -17,6 +18,7 @@ router.register("courses", CourseViewSet, basename="course")
 router.register("faculty", LecturerViewSet, basename="lecturer")
 router.register("cases", CaseViewSet, basename="case")
 router.register("sites", TeachingSiteViewSet, basename="site")
+router.register("audit", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

@@ -1,13 +1,16 @@
 import django_filters
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import generics, viewsets
 
 from apps.accounts.models import User
 from apps.organizations.models import Organization, OrganizationKind
 
 from .pagination import TreeOrderCursorPagination
+from .schema import endpoint
 from .serializers import MeSerializer, OrganizationSerializer
 
 
+@extend_schema_view(get=endpoint(responses={200: MeSerializer}))
 class MeView(generics.RetrieveAPIView):
     """The signed-in user and their seats (organisation code and role)."""
 
@@ -28,6 +31,10 @@ class OrganizationFilterSet(django_filters.FilterSet):
         fields = ["kind", "parent"]
 
 
+@extend_schema_view(
+    list=endpoint(400, 404, responses={200: OrganizationSerializer(many=True)}),
+    retrieve=endpoint(404, responses={200: OrganizationSerializer}),
+)
 class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     """The network map: every school and partner department (not secret to members)."""
 

@@ -3,17 +3,18 @@
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers, status
 from rest_framework.decorators import action, api_view
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.api.idempotency import idempotent
+from apps.api.schema import CONTENT_DISPOSITION, endpoint
 from apps.exchange.http import content_disposition
 
 from . import services
-from .checks import ascii_fallback
+from .checks import KINDS, LEGACY_TYPES, ascii_fallback
 from .models import Attachment
 
 
@@ -37,17 +38,57 @@ class UploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
+# Every type a download may answer with: the types the upload check accepts.
+DOWNLOAD_TYPES = sorted({mime for _exts, mime in KINDS.values()} | set(LEGACY_TYPES.values()))
+
+
 class AttachmentsMixin:
     """For the libraries that take attachments (courses, cases)."""
 
-    @extend_schema(
-        methods=["GET"], responses=AttachmentSerializer(many=True), summary=_("Attachments")
+    @endpoint(
+        404,
+        methods=["GET"],
+        responses={200: AttachmentSerializer(many=True)},
+        summary=_("Attachments"),
     )
-    @extend_schema(
+    @endpoint(
+        400,
+        403,
+        404,
+        409,
+        if_match=True,
+        idempotent=True,
         methods=["POST"],
         request={"multipart/form-data": UploadSerializer},
         responses={201: AttachmentSerializer},
         summary=_("Attach a file (PDF, Word, PowerPoint, Excel, JPEG, PNG)"),
+        description=(
+            "multipart/form-data 的 file 字段。类型按文件内容判断，不看扩展名；图片会重新编码、"
+            "去掉元数据。资源版本加一（新的 ETag 请重新读取）。"
+            " The file in the multipart field ``file``. Its type is judged from its content, not"
+            " its name; images are re-encoded without metadata. The resource's version goes up"
+            " by one (read it again for the new ETag)."
+        ),
+        examples=[
+            OpenApiExample(
+                "refused-file",
+                summary="不接受的文件 A refused file",
+                value={
+                    "type": "about:blank",
+                    "title": "请求无效",
+                    "status": 400,
+                    "detail": "部分字段缺失或无效。",
+                    "errors": {
+                        "file": [
+                            "不支持该文件类型，请上传 PDF、Word、PowerPoint、"
+                            "Excel、JPEG 或 PNG 文件。"
+                        ]
+                    },
+                },
+                response_only=True,
+                status_codes=["400"],
+            )
+        ],
     )
     @action(
         detail=True,
@@ -78,8 +119,10 @@ class AttachmentsMixin:
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(
-    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: OpenApiResponse()},
+@endpoint(
+    404,
+    parameters=[CONTENT_DISPOSITION],
+    responses={(200, mime): OpenApiTypes.BINARY for mime in DOWNLOAD_TYPES},
     summary=_("Download an attachment"),
 )
 @api_view(["GET"])
@@ -96,7 +139,7 @@ def download(request, uid):
     return response
 
 
-@extend_schema(responses={204: None}, summary=_("Remove an attachment"))
+@endpoint(403, 404, 409, responses={204: None}, summary=_("Remove an attachment"))
 @api_view(["DELETE"])
 def remove(request, uid):
     services.attachment_remove(user=request.user, uid=uid)

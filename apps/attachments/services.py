@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from apps.accounts.actor import actor_for
+from apps.audit.recorder import attachment_resource, recorded
 from apps.sharing.exceptions import InvalidInput, ResourceNotFound
 from apps.sharing.policy import policy
 from apps.sharing.services import lock_for_write, resource_reused
@@ -68,6 +69,7 @@ def _check_attachable(model) -> None:
 
 
 @transaction.atomic
+@recorded("attach", attachments=True)
 def attachment_add(model, *, user, pk, upload, expected_version=None) -> Attachment:
     _check_attachable(model)
     resource = lock_for_write(model, pk, user, expected_version)
@@ -118,6 +120,7 @@ def visible_attachment(uid, user) -> Attachment:
 
 
 @transaction.atomic
+@recorded("detach", locate=attachment_resource, attachments=True)
 def attachment_remove(*, user, uid) -> None:
     attachment = visible_attachment(uid, user)
     model = attachment.resource_type.model_class()

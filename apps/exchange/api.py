@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from apps.api.idempotency import idempotent
 from apps.api.problems import PROBLEM_CONTENT_TYPE, problem_response
+from apps.api.schema import CONTENT_DISPOSITION, ProblemSerializer, endpoint
 from apps.sharing.exceptions import InvalidInput
 
 from .exceptions import file_problem
@@ -66,13 +67,18 @@ class ImportRowErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class ImportProblemSerializer(serializers.Serializer):
-    type = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-    rows = ImportRowErrorSerializer(many=True)
+class ImportProblemSerializer(ProblemSerializer):
+    """A refused import: the usual problem, and every problem row by row (none were imported).
+    导入被拒绝：逐行列出全部问题，一行也没有导入。"""
+
+    rows = ImportRowErrorSerializer(
+        many=True,
+        required=False,
+        help_text=(
+            "逐行的问题；缺少 Idempotency-Key 等请求层面的 400 没有此项。"
+            " Problems per row; absent on request-level 400s such as a missing Idempotency-Key."
+        ),
+    )
 
 
 def import_problem(exc: InvalidInput) -> Response:
@@ -91,7 +97,9 @@ class ExchangeViewSetMixin:
     """Export, template and import for the viewset's ``model``, through the same rules as the
     list (export) and the sharing services (import)."""
 
-    @extend_schema(
+    @endpoint(
+        400,
+        parameters=[CONTENT_DISPOSITION],
         summary=_("Export to Excel"),
         description=_(
             "The items the list would give with the same filters and ordering, all of them, "
@@ -114,7 +122,8 @@ class ExchangeViewSetMixin:
         content = export_workbook(self.model, queryset, user=request.user)
         return xlsx_response(content, export_filenames(self.model))
 
-    @extend_schema(
+    @endpoint(
+        parameters=[CONTENT_DISPOSITION],
         summary=_("Download the import template"),
         description=_("An empty workbook with the columns, and a sheet explaining each of them."),
         responses=XLSX_RESPONSE,
@@ -131,7 +140,9 @@ class ExchangeViewSetMixin:
     def import_template(self, request):
         return xlsx_response(template_workbook(self.model), template_filenames(self.model))
 
-    @extend_schema(
+    @endpoint(
+        403,
+        idempotent=True,
         summary=_("Import from Excel"),
         description=_(
             "Curators and admins of the owner only. Every row is checked first; if any "
@@ -144,10 +155,25 @@ class ExchangeViewSetMixin:
         responses={
             200: ImportResultSerializer,
             (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
-                ImportProblemSerializer, description=_("Nothing was imported.")
+                ImportProblemSerializer,
+                description=_("Nothing was imported."),
+                examples=[
+                    OpenApiExample(
+                        "row-problem",
+                        summary="第 2 行缺标题 Row 2 has no title",
+                        value={
+                            "type": "about:blank",
+                            "title": "请求无效",
+                            "status": 400,
+                            "detail": "未导入任何内容：发现 1 个问题，请修改后重新导入。",
+                            "errors": {"rows.2.标题": ["此字段不能为空。"]},
+                            "rows": [{"row": 2, "column": "标题", "message": "此字段不能为空。"}],
+                        },
+                    )
+                ],
             ),
             (403, PROBLEM_CONTENT_TYPE): OpenApiResponse(
-                description=_("You do not curate the owner.")
+                ProblemSerializer, description=_("You do not curate the owner.")
             ),
         },
     )

@@ -7,12 +7,14 @@ import re
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import (
-    OpenApiParameter,
+    OpenApiExample,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
+    extend_schema_view,
 )
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -21,11 +23,13 @@ from rest_framework.response import Response
 
 from apps.accounts.models import ApiToken
 from apps.api.idempotency import idempotent
+from apps.api.schema import IF_MATCH, endpoint
+from apps.audit.api import HistoryViewSetMixin
 from apps.exchange.api import ExchangeViewSetMixin
 from apps.organizations.models import Organization
 
 from . import services
-from .choices import Scope
+from .choices import Scope, Status
 from .models import ReuseRecord
 
 
@@ -81,7 +85,7 @@ class SharedResourceSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_source(self, obj) -> int | None:
         # A copy must not reveal a source that has since left the reader's sight.
         return obj.source_id if getattr(obj, "source_visible", False) else None
@@ -128,14 +132,6 @@ class ReuseRecordSerializer(serializers.ModelSerializer):
 # If-Match uses strong comparison (RFC 9110 §13.1.1): a weak validator never matches.
 _ETAG = re.compile(r'^\s*"(\d+)"\s*$')
 
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description=_("The ETag last read; a stale one answers 412 and changes nothing."),
-)
-
 
 class PreconditionRequired(exceptions.APIException):
     status_code = 428
@@ -172,6 +168,7 @@ class StableOrderingFilter(OrderingFilter):
 
 class SharedResourceViewSet(
     ExchangeViewSetMixin,
+    HistoryViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -321,11 +318,7 @@ class SharedResourceViewSet(
     def withdraw(self, request, pk=None):
         return self._transition(request, services.resource_withdraw)
 
-    @extend_schema(
-        request=ReuseRequestSerializer,
-        responses={201: OpenApiResponse(description=_("The new draft copy."))},
-        summary=_("Reuse into a school"),
-    )
+    @extend_schema(request=ReuseRequestSerializer, summary=_("Reuse into a school"))
     @action(detail=True, methods=["post"])
     @idempotent
     def reuse(self, request, pk=None):
@@ -341,3 +334,133 @@ class SharedResourceViewSet(
         obj = self.get_object()
         records = services.reuse_records_for(obj)
         return Response(ReuseRecordSerializer(records, many=True).data)
+
+
+# ---- the schema of a library -----------------------------------------------------------------
+
+
+class TransitionOutcomeSerializer(serializers.Serializer):
+    """What a decision answers when its result left your sight: only id, status and version.
+    决定之后资源已不在您的可见范围内时的响应：只有 id、status、version。"""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    version = serializers.IntegerField()
+
+
+class TransitionOutcomeSchema(OpenApiSerializerExtension):
+    """Closed (no other properties), so that ``oneOf`` with the full item stays unambiguous."""
+
+    target_class = TransitionOutcomeSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "additionalProperties": False}
+
+
+def library_schema(item: type[serializers.Serializer], **overrides: dict):
+    """The schema of one library's viewset: the endpoints it inherits from
+    ``SharedResourceViewSet``, answering with ``item``, with their headers and problems.
+
+    ``overrides`` add ``extend_schema`` arguments per action (e.g. ``create={"examples": …}``).
+    The actions its mixins bring (export/import, attachments, lifecycle) document themselves.
+    """
+    decided = PolymorphicProxySerializer(
+        component_name=f"{item.Meta.model.__name__}Decision",
+        serializers=[item, TransitionOutcomeSerializer],
+        resource_type_field_name=None,
+    )
+    decision = (
+        "成功时返回资源本身；如果决定之后它已不在您的可见范围内（例如退回或撤回后只有所属单位"
+        "可见），只返回 id、status、version。"
+        " The resource; or only its id, status and version when the decision took it out of"
+        " your sight (a rejected or withdrawn item is visible to its owner only)."
+    )
+    item_ok = {200: item}
+    actions = {
+        "list": endpoint(
+            400,
+            404,
+            responses={200: item(many=True)},
+            description=(
+                "您可见的条目，按游标分页（next/previous）。筛选值无效时 400，游标无效时 404。"
+                " The items you may see, in cursor pages. An invalid filter answers 400, an"
+                " invalid cursor 404."
+            ),
+        ),
+        "create": endpoint(403, idempotent=True, etag=True, responses={201: item}),
+        "retrieve": endpoint(404, etag=True, responses=item_ok),
+        "partial_update": endpoint(400, 403, 404, 409, if_match=True, etag=True, responses=item_ok),
+        "destroy": endpoint(403, 404, 409, if_match=True, responses={204: None}),
+        "submit": endpoint(
+            400,
+            403,
+            404,
+            409,
+            if_match=True,
+            idempotent=True,
+            etag=True,
+            responses=item_ok,
+            examples=[OpenApiExample("network", {"scope": "network"}, summary="全市共享 Network")],
+        ),
+        "publish": endpoint(
+            400,
+            403,
+            404,
+            409,
+            if_match=True,
+            idempotent=True,
+            etag=True,
+            responses=item_ok,
+            examples=[
+                OpenApiExample("district", {"scope": "district"}, summary="区内共享 District")
+            ],
+        ),
+        "reject": endpoint(
+            400,
+            403,
+            404,
+            409,
+            if_match=True,
+            idempotent=True,
+            etag=True,
+            responses={200: OpenApiResponse(decided, description=decision)},
+            examples=[
+                OpenApiExample(
+                    "reason",
+                    {"reason": "请补充 2025 年的办件数据和讨论题。"},
+                    summary="退回理由 A reason",
+                )
+            ],
+        ),
+        "withdraw": endpoint(
+            403,
+            404,
+            409,
+            if_match=True,
+            idempotent=True,
+            etag=True,
+            responses={200: OpenApiResponse(decided, description=decision)},
+        ),
+        "reuse": endpoint(
+            400,
+            403,
+            404,
+            409,
+            idempotent=True,
+            etag=True,
+            responses={201: OpenApiResponse(item, description=_("The new draft copy."))},
+            examples=[
+                OpenApiExample(
+                    "town", {"owner": "440604010"}, summary="复用到祖庙街道党校 Into a town school"
+                )
+            ],
+        ),
+        "reuses": endpoint(404, responses={200: ReuseRecordSerializer(many=True)}),
+    }
+    return extend_schema_view(
+        **{
+            name: [decorator, extend_schema(**overrides[name])] if name in overrides else decorator
+            for name, decorator in actions.items()
+        }
+    )

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.actor import actor_for
 from apps.attachments.services import ATTACHABLE, attachment_add, attachments_of
+from apps.audit.access import page_history
 from apps.faculty.privacy import may_read_contact
 from apps.organizations.models import OrganizationKind
 from apps.sharing import services
@@ -35,7 +36,7 @@ FACET_LABELS = {
     "domain": gettext_lazy("Thematic domain"),
     "kind": gettext_lazy("Kind"),
     "category": gettext_lazy("Category"),
-    "district": gettext_lazy("District"),
+    "district": gettext_lazy("Located in district"),
     "lifecycle": gettext_lazy("Lifecycle"),
     "employment": gettext_lazy("Full-time or part-time"),
     "scope": gettext_lazy("Scope"),
@@ -271,6 +272,7 @@ def library_detail(request, key, pk):
         ],
         "reason_form": ReasonForm(),
         "reuse_form": ReuseForm(user=request.user, initial={"owner": _current_org_id(request)}),
+        "history": page_history(request.user, obj),
     }
     if (library.model._meta.app_label, library.model._meta.model_name) in ATTACHABLE:
         context["attachments"] = attachments_of(obj)

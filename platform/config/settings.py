@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "apps.attachments",
     "apps.search",
     "apps.dashboard",
+    "apps.audit",
     "apps.api",
     "apps.web",
     "seeds",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -181,6 +183,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for the lifecycle states, wherever they appear (site, event, change request).
+    "ENUM_NAME_OVERRIDES": {"LifecycleEnum": "apps.teaching_sites.models.Lifecycle"},
 }
 
 # Attachments: size limit (bytes); files live under MEDIA_ROOT and are only served

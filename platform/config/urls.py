@@ -19,3 +19,26 @@ urlpatterns = [
     path("account/", include("apps.accounts.urls")),
     path("", include("apps.web.urls")),
 ]
+
+
+def handler404(request, exception=None):
+    """Unknown API paths answer problem+json like every other API error; pages stay HTML."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+        from django.utils.translation import gettext
+
+        body = {
+            "type": "about:blank",
+            "title": gettext("Not found"),
+            "status": 404,
+            "detail": gettext("Not found."),
+        }
+        return JsonResponse(
+            body,
+            status=404,
+            content_type="application/problem+json",
+            json_dumps_params={"ensure_ascii": False},
+        )
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

@@ -153,8 +153,6 @@ def test_cursor_pages_follow_next_to_the_rest_without_duplicates(persona, api):
     assert [item["id"] for item in back["results"]] == ids[:3]
 
 
-
-
 @pytest.mark.parametrize(
     "ordering",
     [

@@ -1,23 +1,18 @@
-"""The API's ``?q=``: the same resources as the pages, and best matches first once the
-list's pagination mixes in ``SearchRankedCursorMixin`` (apps/search/pagination.py)."""
+"""The API's ``?q=``: the same resources as the pages, best matches first (the list's
+pagination mixes in ``SearchRankedCursorMixin``, apps/search/pagination.py)."""
 
 import pytest
 from rest_framework.test import APIRequestFactory, force_authenticate
 
 from apps.api.pagination import NewestFirstCursorPagination
 from apps.courses.api.views import CourseViewSet
-from apps.search.pagination import SearchRankedCursorMixin
 
 pytestmark = pytest.mark.django_db
 
 PLAIN = {"summary": "围绕专题开展教学。", "outline": "一、背景", "target_audience": "镇街干部"}
 
 
-class RankedPagination(SearchRankedCursorMixin, NewestFirstCursorPagination):
-    pass
-
-
-ranked_list = CourseViewSet.as_view({"get": "list"}, pagination_class=RankedPagination)
+ranked_list = CourseViewSet.as_view({"get": "list"}, pagination_class=NewestFirstCursorPagination)
 
 
 def get_all(user, params):

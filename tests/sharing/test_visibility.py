@@ -86,9 +86,7 @@ def test_publishable_scopes_agree_with_the_publish_check(persona):
     ]
     for name in PERSONAS:
         actor = actor_for(persona(name))
-        for course in Course.objects.filter(pk__in=[c.pk for c in courses]).select_related(
-            "owner"
-        ):
+        for course in Course.objects.filter(pk__in=[c.pk for c in courses]).select_related("owner"):
             expected = []
             for scope in ("private", "district", "network"):
                 try:

@@ -1,9 +1,10 @@
 from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiExample
 
 from apps.attachments.api import AttachmentsMixin
 from apps.cases.models import Case
 from apps.faculty.models import Lecturer
-from apps.sharing.api import SharedResourceViewSet
+from apps.sharing.api import SharedResourceViewSet, library_schema
 from apps.teaching_sites.models import TeachingSite
 
 from ..filtersets import CourseFilterSet
@@ -11,6 +12,34 @@ from ..models import Course, TeachingGroupMember
 from .serializers import CourseSerializer
 
 
+@library_schema(
+    CourseSerializer,
+    create={
+        "examples": [
+            OpenApiExample(
+                "town-course",
+                summary="镇街党校新建课程 A town school's new course",
+                value={
+                    "owner": "440604010",
+                    "title": "街道产业地图",
+                    "summary": "用产业地图读懂一条街道的经济结构。",
+                    "kind": "lecture",
+                    "domains": ["industrial-system"],
+                    "methods": ["industry-map"],
+                    "class_hours": "2.0",
+                    "target_audience": "镇街干部",
+                },
+            )
+        ]
+    },
+    partial_update={
+        "examples": [
+            OpenApiExample(
+                "change-hours", summary="改课时 Change the hours", value={"class_hours": "3.0"}
+            )
+        ]
+    },
+)
 class CourseViewSet(AttachmentsMixin, SharedResourceViewSet):
     """课程库 — the course library."""
 

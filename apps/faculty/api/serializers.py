@@ -1,3 +1,4 @@
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from apps.accounts.actor import actor_for
@@ -27,6 +28,17 @@ class ContactField(ContactSerializer):
         if not self.parent.contact_allowed(instance):
             raise serializers.SkipField()
         return getattr(instance, "contact", None)
+
+
+class ContactFieldSchema(OpenApiSerializerExtension):
+    """In answers the block is null when the lecturer has no contact data (it is never null in a
+    request: sending null is refused)."""
+
+    target_class = ContactField
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "nullable": True} if direction == "response" else schema
 
 
 class LecturerSerializer(SharedResourceSerializer):

@@ -1,13 +1,35 @@
 from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiExample
 
 from apps.courses.models import Course, TeachingGroupMember
-from apps.sharing.api import SharedResourceViewSet
+from apps.sharing.api import SharedResourceViewSet, library_schema
 
 from ..filtersets import LecturerFilterSet
 from ..models import Lecturer
 from .serializers import LecturerSerializer
 
 
+@library_schema(
+    LecturerSerializer,
+    create={
+        "examples": [
+            OpenApiExample(
+                "new-lecturer",
+                summary="新增讲师 A new lecturer",
+                value={
+                    "owner": "440600",
+                    "title": "李明",
+                    "kind": "party-school-teacher",
+                    "employer": "中共佛山市委党校",
+                    "position": "教研室主任",
+                    "professional_title": "副教授",
+                    "domains": ["industrial-system"],
+                    "biography": "长期研究制造业转型升级。",
+                },
+            )
+        ]
+    },
+)
 class LecturerViewSet(SharedResourceViewSet):
     """师资库 — the lecturer library."""
 

@@ -1,5 +1,4 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -62,7 +61,7 @@ class TeachingSiteSerializer(SharedResourceSerializer):
         ]
         read_only_fields = [*SharedResourceSerializer.Meta.read_only_fields, "lifecycle"]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_map_url(self, obj) -> str | None:
         if obj.latitude is None or obj.longitude is None:
             return None

@@ -1,0 +1,262 @@
+"""Schemathesis over the whole API, in process, as three real token holders.
+
+The schema is fetched from the application itself (``/api/schema/``, through the WSGI app) and
+every operation in it is exercised through the same WSGI app, with a Bearer token each for a
+town teacher (tA_teacher), a partner department's submitter (dept) and the municipal curator
+(muni_curator). What must hold for every answer: no 5xx, and the status code, content type,
+headers and body are ones the schema documents. 4xx answers are fine — a teacher may not
+publish — as long as they are documented.
+
+How the run is shaped:
+
+- One test per operation. Requests built from the schema's own examples (a department's case,
+  a town school's course…) go out as all three identities; generated ones (valid and invalid
+  input, a few per operation) take turns. About 400 requests in all.
+- A few resources of every library are seeded in each workflow state (draft, pending,
+  published; a department's pending and rejected case; two attachments), and path parameters
+  are pointed at them in turn — or at a well-formed value that names nothing, for the 404.
+- Requests carry what a partner system sends: ``Idempotency-Key`` on POSTs and ``If-Match``
+  with the current ETag on changes. When fuzzing, a value Schemathesis generated for either
+  is sent as is, to probe 412 and 422.
+- Repeatable: a fixed seed, derandomised generation, no example database, and per-operation
+  turns (the same requests whatever the order or the xdist worker).
+
+Left out, on purpose:
+
+- ``/api/v1/audit/`` and ``…/history/`` (apps/audit, being built alongside) do not document
+  their 403/404 answers yet; drop the exclusion once they use ``apps.api.schema.endpoint``.
+- Path values that do not match a route at all (a uid that is no UUID, an id with a dot or a
+  slash) never reach the API: Django's resolver answers them with its HTML 404 page, not a
+  problem+json body. Known and reported; a ``handler404`` for ``/api/`` would fix it.
+
+The schema is loaded at import: Schemathesis's fixture-based loader
+(``schemathesis.pytest.from_fixture``) does not run under pytest 9.2 (it sets
+``Function._nodeid``, which pytest 9.2 no longer has). Building the schema needs no database.
+"""
+
+import itertools
+import zlib
+
+import hypothesis
+import pytest
+import schemathesis
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from django.test import override_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from apps.accounts.models import ApiToken, User
+from apps.attachments.services import attachment_add
+from apps.cases.models import Case
+from apps.courses.models import Course
+from apps.faculty.models import Lecturer
+from apps.sharing.choices import Scope, Status
+from apps.teaching_sites.models import TeachingSite
+from config.wsgi import application
+from tests.conftest import ORG
+from tests.factories import CaseFactory, CourseFactory, LecturerFactory, TeachingSiteFactory
+
+IDENTITIES = ["tA_teacher", "dept", "muni_curator"]
+LIBRARIES = {
+    "courses": (Course, CourseFactory),
+    "faculty": (Lecturer, LecturerFactory),
+    "cases": (Case, CaseFactory),
+    "sites": (TeachingSite, TeachingSiteFactory),
+}
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# Path values that match their route but name nothing.
+MISSING = {"id": 2_147_483_647, "uid": "00000000-0000-4000-8000-000000000000", "code": "000000"}
+
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "seed": 20261127,
+        "generation": {
+            "mode": "all",  # valid and invalid input: neither may end in a 5xx
+            "max-examples": 3,
+            "deterministic": True,
+            "database": "none",
+        },
+        "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+    }
+)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+# With DEBUG off (the PostgreSQL run) ALLOWED_HOSTS is empty; Schemathesis's client says
+# "localhost".
+with override_settings(ALLOWED_HOSTS=["localhost"]):
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/schema/?format=json", application, config=CONFIG
+    ).exclude(path_regex=r"^/api/v1/audit/|/history/$")  # see the module docstring
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Seeded once for the module, in a transaction rolled back at its end; each test runs in
+    a savepoint inside it (pytest-django's ``db``), as with Django's ``setUpTestData``.
+
+    The WSGI application runs inside that transaction. Django closes "old" connections when a
+    request starts and ends, which would end it; as Django's own test client does, not here.
+    """
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            ALLOWED_HOSTS=["localhost", "testserver"],
+            MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        ),
+    ):
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            with transaction.atomic():
+                yield seed()
+                transaction.set_rollback(True)
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(world, db):
+    """The seeded world, inside this test's savepoint: what a test changes is undone."""
+    return world
+
+
+def seed() -> dict:
+    """``{"courses": [ids], …, "attachments": [uids], "organizations": [codes],
+    "tokens": {identity: raw token}}``."""
+    teacher, dept = User.objects.get(username="tA_teacher"), User.objects.get(username="dept")
+    world = {}
+    for library, (_model, factory) in LIBRARIES.items():
+        world[library] = [
+            factory(owner_code=ORG["TA"], author=teacher).pk,
+            factory(
+                owner_code=ORG["TA"], author=teacher, status=Status.PENDING, scope=Scope.NETWORK
+            ).pk,
+            factory(
+                owner_code=ORG["TA"], author=teacher, status=Status.PUBLISHED, scope=Scope.NETWORK
+            ).pk,
+        ]
+    world["cases"] += [
+        CaseFactory(
+            owner_code=ORG["DEP"], author=dept, status=Status.PENDING, scope=Scope.NETWORK
+        ).pk,
+        CaseFactory(
+            owner_code=ORG["DEP"],
+            author=dept,
+            status=Status.REJECTED,
+            scope=Scope.NETWORK,
+            rejection_reason="请补充 2025 年数据。",
+        ).pk,
+    ]
+    world["attachments"] = [
+        str(attachment_add(model, user=user, pk=pk, upload=SimpleUploadedFile("讲义.pdf", PDF)).uid)
+        for model, user, pk in [
+            (Course, teacher, world["courses"][0]),
+            (Case, dept, world["cases"][3]),
+        ]
+    ]
+    world["organizations"] = [ORG["M"], ORG["DA"], ORG["TA"], ORG["DEP"]]
+    world["tokens"] = {
+        who: ApiToken.issue(user=User.objects.get(username=who), name="schemathesis")[1]
+        for who in IDENTITIES
+    }
+    return world
+
+
+class Turns:
+    """Per-operation counters: the same sequence whatever order the operations run in."""
+
+    def __init__(self):
+        self._counters = {}
+
+    def next(self, case) -> int:
+        label = case.operation.label
+        if label not in self._counters:
+            self._counters[label] = itertools.count(zlib.crc32(label.encode()))
+        return next(self._counters[label])
+
+
+slots, speakers, keys = Turns(), Turns(), Turns()
+
+
+def library_of(case) -> str:
+    return case.operation.path.split("/")[3]  # /api/v1/<library>/…
+
+
+def from_examples(case) -> bool:
+    return case.meta is not None and case.meta.phase.name.value == "examples"
+
+
+def aim(case, seeded: dict) -> None:
+    """Point the path at the seeded values in turn; every n+1st time at one that is missing."""
+    params = case.path_parameters or {}
+    for name, pool in (("id", library_of(case)), ("uid", "attachments"), ("code", "organizations")):
+        if name in params:
+            choices = seeded[pool]
+            slot = slots.next(case) % (len(choices) + 1)
+            params[name] = MISSING[name] if slot == len(choices) else choices[slot]
+
+
+def current_etag(case) -> str:
+    model = LIBRARIES[library_of(case)][0]
+    pk = case.path_parameters.get("id")
+    version = model.objects.filter(pk=pk).values_list("version", flat=True).first()
+    return f'"{version}"' if version is not None else "*"
+
+
+def headers_as(who: str, case, generated: dict, seeded: dict) -> dict:
+    """What a partner system sends: its token, a fresh Idempotency-Key on a POST and the
+    current ETag in If-Match on a change. A value Schemathesis generated for either is kept
+    when fuzzing, not when it only copies the schema's example (one fixed key and ETag for
+    every request would answer nothing but 422 and 412)."""
+    headers = {**generated, "Authorization": f"Bearer {seeded['tokens'][who]}"}
+    declared = {parameter.name.lower() for parameter in case.operation.headers}
+    own = {} if from_examples(case) else generated
+    if "idempotency-key" in declared and "Idempotency-Key" not in own:
+        headers["Idempotency-Key"] = f"schemathesis-{who}-{keys.next(case)}"
+    if "if-match" in declared and "If-Match" not in own:
+        headers["If-Match"] = current_etag(case)
+    return headers
+
+
+def identities_for(case) -> list[str]:
+    """Requests from the schema's examples go out as every identity; generated ones take
+    turns (generation and requests are what the run's time is spent on)."""
+    if from_examples(case):
+        return IDENTITIES
+    return [IDENTITIES[speakers.next(case) % len(IDENTITIES)]]
+
+
+@schema.parametrize()
+@hypothesis.settings(
+    # An operation's examples share its test's savepoint, on purpose: what one request
+    # changes (a submitted draft, a deleted one) the next meets, as a partner would.
+    suppress_health_check=list(hypothesis.HealthCheck),
+    deadline=None,
+    print_blob=False,
+)
+def test_every_operation_answers_as_documented(case, seeded):
+    aim(case, seeded)
+    generated = dict(case.headers or {})
+    for who in identities_for(case):
+        case.headers = headers_as(who, case, generated, seeded)
+        cache.clear()  # the per-token rate limit is not what this run is about
+        try:
+            case.call_and_validate(checks=CHECKS)
+        except Exception as exc:
+            exc.add_note(f"Sent as {who}.")
+            raise
