@@ -43,6 +43,12 @@ class Case(SharedResource):
         on_delete=models.PROTECT,
         related_name="cases_contributed",
     )
+    external_ref = models.CharField(
+        _("the department's own reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("Unique within the owning department; lets its system find the case again."),
+    )
 
     CONTENT_FIELDS = (
         "title",
@@ -54,8 +60,10 @@ class Case(SharedResource):
         "place",
         "year",
         "contributing_department",
+        "external_ref",
     )
     CONTENT_M2M = ("domains",)
+    NOT_COPIED_ON_REUSE = ("external_ref",)
     SEARCH_TEXT_FIELDS = (
         "background",
         "key_issues",
@@ -67,6 +75,13 @@ class Case(SharedResource):
     class Meta(SharedResource.Meta):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="case_external_ref_per_owner",
+            )
+        ]
 
     def missing_for_submission(self) -> dict[str, list[str]]:
         errors = super().missing_for_submission()

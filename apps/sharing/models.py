@@ -110,6 +110,7 @@ class SharedResource(models.Model):
     CONTENT_FIELDS: tuple[str, ...] = ("title",)
     CONTENT_M2M: tuple[str, ...] = ()
     EXTRA_CONTENT: tuple[str, ...] = ()
+    NOT_COPIED_ON_REUSE: tuple[str, ...] = ()  # content that stays with the original owner
     # The text fields besides the title that search looks in (see apps.search.indexing).
     SEARCH_TEXT_FIELDS: tuple[str, ...] = ()
 

@@ -254,7 +254,11 @@ def resource_reuse(model: type[SharedResource], *, user, pk, target_code: str) -
         scope=Scope.PRIVATE,
         source=obj,
         source_version=obj.version,
-        **{name: getattr(obj, name) for name in obj.CONTENT_FIELDS},
+        **{
+            name: getattr(obj, name)
+            for name in obj.CONTENT_FIELDS
+            if name not in obj.NOT_COPIED_ON_REUSE
+        },
     )
     copy.save()
     for name in obj.CONTENT_M2M:

@@ -87,3 +87,45 @@ def test_a_school_teacher_still_cannot_edit_a_pending_submission(api, persona):
     assert response.status_code == 409
     case.refresh_from_db()
     assert model_to_dict(case) == before
+
+
+def test_external_ref_is_unique_per_department(api, persona, org):
+    from apps.accounts.models import Membership
+
+    dept = api("dept")
+    first = dept.post("/api/v1/cases/", {**COMPLETE, "external_ref": "FGJ-2026-001"}, format="json")
+    assert (first.status_code, first.json()["external_ref"]) == (201, "FGJ-2026-001")
+    count = Case.objects.count()
+    again = dept.post(
+        "/api/v1/cases/",
+        {**COMPLETE, "title": "另一案例", "external_ref": "FGJ-2026-001"},
+        format="json",
+    )
+    assert again.status_code == 400
+    assert "external_ref" in again.json()["errors"]
+    assert Case.objects.count() == count
+
+    # Another department may use the same reference for its own case.
+    other = persona("tB_teacher")
+    Membership.objects.create(user=other, organization=org("440600-kjj"), role="submitter")
+    response = api("tB_teacher").post(
+        "/api/v1/cases/",
+        {**COMPLETE, "owner": "440600-kjj", "external_ref": "FGJ-2026-001"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+
+
+def test_a_reuse_copy_does_not_carry_the_departments_reference(api, persona):
+    case = CaseFactory(
+        owner_code=ORG["DEP"],
+        author=persona("dept"),
+        status="published",
+        scope="network",
+        external_ref="FGJ-9",
+    )
+    copy = api("tA_teacher").post(
+        f"/api/v1/cases/{case.pk}/reuse/", {"owner": ORG["TA"]}, format="json"
+    )
+    assert copy.status_code == 201
+    assert copy.json()["external_ref"] == ""
