@@ -68,22 +68,8 @@ class SharedResourceSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = [
-            "id",
-            "author",
-            "status",
-            "scope",
-            "audience",
-            "version",
-            "source",
-            "source_version",
-            "reuse_count",
-            "rejection_reason",
-            "submitted_at",
-            "published_at",
-            "created_at",
-            "updated_at",
-        ]
+        # Everything but the title and the owner is set by the sharing services, never by input.
+        read_only_fields = [f for f in fields if f not in ("title", "owner", "owner_name")]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_source(self, obj) -> int | None:
