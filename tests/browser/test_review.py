@@ -51,7 +51,7 @@ def test_district_curator_approves_and_rejects_in_the_review_queue(world, page, 
     item = items.filter(has_text=case.title)
     reason = "请补充教学目标和讨论题。"
     reject = item.locator("form[action$='/reject/']")
-    reject.locator("input[name=reason]").fill(reason)
+    reject.locator("[name=reason]").fill(reason)
     with page.expect_navigation():
         reject.locator("button[type=submit]").click()
     expect(page.locator(".messages .msg.success")).to_be_visible()
