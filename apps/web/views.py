@@ -459,5 +459,5 @@ def review_queue(request):
     return render(
         request,
         "web/review_queue.html",
-        {"groups": groups, "reason_form": ReasonForm(), "scope_form": ScopeForm()},
+        {"groups": groups},
     )
