@@ -7,6 +7,7 @@ PATH_SEPARATOR = "/"
 
 
 class OrganizationKind(models.TextChoices):
+    PROVINCE = "province", _("Provincial party school")
     MUNICIPAL = "municipal", _("Municipal party school")
     DISTRICT = "district", _("District party school")
     TOWN = "town", _("Town or street party school")
@@ -14,7 +15,12 @@ class OrganizationKind(models.TextChoices):
 
 
 SCHOOL_KINDS = frozenset(
-    {OrganizationKind.MUNICIPAL, OrganizationKind.DISTRICT, OrganizationKind.TOWN}
+    {
+        OrganizationKind.PROVINCE,
+        OrganizationKind.MUNICIPAL,
+        OrganizationKind.DISTRICT,
+        OrganizationKind.TOWN,
+    }
 )
 
 

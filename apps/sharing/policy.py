@@ -81,7 +81,8 @@ def audience_for(owner: Organization, scope: str) -> Organization:
         return owner
     if scope not in _AUDIENCE_KIND:
         raise InvalidInput(errors={"scope": [str(_("Unknown scope."))]})
-    if owner.kind == _AUDIENCE_KIND[scope]:
+    if owner.kind == _AUDIENCE_KIND[scope] or owner.kind == OrganizationKind.PROVINCE:
+        # The provincial school sits above every city: its widest audience is itself.
         return owner
     audience = (
         Organization.objects.filter(code__in=owner.lineage_codes, kind=_AUDIENCE_KIND[scope])

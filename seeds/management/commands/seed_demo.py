@@ -15,6 +15,7 @@ from apps.sharing.models import ReuseRecord
 from apps.taxonomy.models import CourseKind, TeachingMethod, ThematicDomain
 from seeds import demo
 from seeds.library_loader import LibraryLoader
+from seeds.scale import attach_foshan
 
 REFERENCE_FIXTURES = ["organizations", "taxonomy"]
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0)
+        attach_foshan()  # keeps a scale database (seed_scale) one tree
         with transaction.atomic():
             users = self._users()
             created = self._courses(users)
