@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test test-browser lint check-migrations messages clean
+.PHONY: install run test test-browser bench bench-smoke lint check-migrations messages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,18 @@ test: install
 test-browser: install
 	bash scripts/install-browser.sh
 	$(PY) -m pytest -m browser tests/browser -p no:xdist $(PYTEST_ARGS)
+
+# The benchmark (docs/benchmarks.md): PostgreSQL with RESOURCES generated resources, gunicorn,
+# wrk on loopback. BENCH_DATABASE_URL overrides the database (default resource_platform_bench).
+RESOURCES ?= 100000
+bench: install
+	bash scripts/install-bench-tools.sh
+	$(PY) -m bench.run --resources $(RESOURCES) $(BENCH_ARGS)
+
+# A few seconds of the same on tiny data: run by .ci/run so the benchmark keeps working.
+bench-smoke: install
+	bash scripts/install-bench-tools.sh
+	$(PY) -m bench.run --smoke
 
 lint: install
 	$(VENV)/bin/ruff check .

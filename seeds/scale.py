@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
@@ -68,7 +68,7 @@ Progress = Callable[[str], None]
 # ---- search columns, computed once per pool entry ---------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _tokens(value: str) -> tuple[str, ...]:
     return tuple(document_tokens(value))
 
@@ -165,8 +165,9 @@ def build_tree(schools: int, *, rng: random.Random, progress: Progress) -> int:
     rng.shuffle(places)
     place_iter = iter(places * (1 + (n_cities * n_districts * (n_towns + 1)) // len(places)))
 
+    MUNICIPAL = OrganizationKind.MUNICIPAL
     cities = Organization.objects.bulk_create(
-        _new_org(code, f"中共{name}市委党校", f"{name}市委党校", OrganizationKind.MUNICIPAL, province)
+        _new_org(code, f"中共{name}市委党校", f"{name}市委党校", MUNICIPAL, province)
         for code, name in text.CITIES[:n_cities]
     )
     districts, departments = [], []
@@ -615,10 +616,10 @@ def write_rows(model, columns: list[str], rows: Iterable[tuple]) -> None:
         connection.ensure_connection()
         table = connection.ops.quote_name(model._meta.db_table)
         cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-        with connection.connection.cursor() as cursor:
-            with cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        sql = f"COPY {table} ({cols}) FROM STDIN"
+        with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
     else:
         model._base_manager.bulk_create(
             [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500

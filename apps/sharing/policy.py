@@ -117,10 +117,7 @@ class SharingPolicy:
 
     def _visible(self, actor: Actor) -> Q:
         q = Q(owner_id__in=actor.org_ids)
-        q |= Q(
-            status=Status.PUBLISHED,
-            audience_id__in=Organization.objects.filter(code__in=actor.lineage_codes).values("pk"),
-        )
+        q |= Q(status=Status.PUBLISHED, audience_id__in=actor.lineage_ids)
         curated = actor.seats_with(CURATORS)
         if curated:
             below = Q()

@@ -6,3 +6,8 @@ class WebConfig(AppConfig):
     name = "apps.web"
     label = "web"
     verbose_name = _("Pages")
+
+    def ready(self):
+        from .facets import connect_signals
+
+        connect_signals()

@@ -9,10 +9,10 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -29,6 +29,7 @@ from apps.sharing.policy import policy
 from apps.sharing.registry import get_library, libraries
 
 from .context import SESSION_KEY, current_seat
+from .facets import facet_counts
 from .forms import ReasonForm, ReuseForm, ScopeForm, owner_field, resource_form_class
 
 PAGE_SIZE = 20
@@ -126,53 +127,40 @@ def _facet_links(request, name, values):
     return links
 
 
-def _facets(library, queryset, request):
-    """Counts per facet value on the current result set: one aggregate query per facet."""
-    facets = []
-    field_for = {
-        "domain": ("domains__code", "domains__name"),
-        "kind": ("kind__code", "kind__name"),
-        "category": ("category__code", "category__name"),
-        "district": ("district__code", "district__name")
-        if library.key == "sites"
-        else ("place__parent__code", "place__parent__name"),
-    }
+def _facets(library, counts, request):
+    """The facets of the list page from ``facets.facet_counts``, with labels and links."""
     choice_labels = {
         "scope": dict(Scope.choices),
         "status": dict(Status.choices),
+        "tier": dict(OrganizationKind.choices),
     }
-    model_fields = {f.name for f in library.model._meta.get_fields()}
-    for name in library.facets:
-        if name in field_for:
-            code_field, label_field = field_for[name]
-            rows = (
-                queryset.order_by()
-                .values(code_field, label_field)
-                .annotate(n=Count("id", distinct=True))
-                .order_by("-n")
-            )
-            values = [(r[code_field], r[label_field], r["n"]) for r in rows if r[code_field]]
-        elif name in model_fields:
-            labels = choice_labels.get(name) or dict(library.model._meta.get_field(name).choices)
-            rows = queryset.order_by().values(name).annotate(n=Count("id")).order_by("-n")
-            values = [(r[name], labels.get(r[name], r[name]), r["n"]) for r in rows]
-        else:
+    facets = []
+    for name in [*library.facets, "tier"]:
+        rows = counts["facets"].get(name)
+        if rows is None:
             continue
-        label = FACET_LABELS.get(name, name)
+        labels = choice_labels.get(name)
+        if labels is None and name != "tier" and any(label is None for _c, label, _n in rows):
+            labels = dict(library.model._meta.get_field(name).choices)
+        values = [
+            (code, label if label is not None else labels.get(code, code), n)
+            for code, label, n in rows
+        ]
+        label = _("Owning tier") if name == "tier" else FACET_LABELS.get(name, name)
         facets.append({"name": name, "label": label, "values": _facet_links(request, name, values)})
-    # Owning tier: who published it (municipal, district, town, department).
-    kinds = dict(OrganizationKind.choices)
-    rows = queryset.order_by().values("owner__kind").annotate(n=Count("id")).order_by("-n")
-    facets.append(
-        {
-            "name": "tier",
-            "label": _("Owning tier"),
-            "values": _facet_links(
-                request, "tier", [(r["owner__kind"], kinds[r["owner__kind"]], r["n"]) for r in rows]
-            ),
-        }
-    )
     return facets
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (from the facet cache) instead of running COUNT(*)."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 def library_list(request, key):
@@ -189,12 +177,13 @@ def library_list(request, key):
     ordered = queryset.order_by(*SORTS.get(sort, SORTS["new"]))
     if request.GET.get("q") and sort == "new" and hasattr(queryset, "search_ranked"):
         ordered = queryset.search_ranked(request.GET["q"])
-    page = Paginator(
-        ordered.select_related("owner").prefetch_related("domains"), PAGE_SIZE
+    counts = facet_counts(library, queryset, actor_for(request.user), request.GET)
+    page = CountedPaginator(
+        ordered.select_related("owner").prefetch_related("domains"), PAGE_SIZE, counts["total"]
     ).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    facets = _facets(library, queryset, request)
+    facets = _facets(library, counts, request)
     return render(
         request,
         "web/library_list.html",

@@ -167,6 +167,10 @@ if CACHE_URL.startswith("redis://"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# How long a list page's facet counts are kept (apps.web.facets); changes made through
+# the platform refresh them at once where the cache is shared (CACHE_URL).
+FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "60"))
+
 # Repeated failed sign-ins on the pages lock that username for a while.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))

@@ -1,0 +1,446 @@
+"""``make bench``: seed PostgreSQL, serve under gunicorn, drive with wrk, print the table.
+
+    python -m bench.run --resources 100000            # one size
+    python -m bench.run --smoke                       # tiny data, a few seconds (CI)
+
+Steps: create the database if missing, ``migrate``, ``seed_demo`` (the personas),
+``seed_scale`` to the requested size (growing an existing database adds only what is
+missing); issue a token for the town teacher and for a partner department, open a
+session for the teacher; start gunicorn with ``platform/gunicorn.conf.py`` and
+``bench.settings``; check every scenario once (status and content, so a redirect to the
+sign-in page can never pass for a fast page); then run wrk against each scenario from a
+second process on loopback, the floor in the same run, and print requests per second,
+p50/p99 latency and the share of the floor. Results also go to ``var/bench/<size>.json``.
+
+Exit status: 1 when a scenario answers with an error or the server cannot start; the
+targets are reported, not enforced (the numbers depend on the machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform as host_platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/resource_platform_bench"
+TEACHER = "zumiao_teacher"  # 祖庙街道党校教师: a town teacher in 禅城区
+DEPARTMENT_USER = "fgj_submitter"
+DISTRICT = "440604"  # 禅城区: the teacher's own district
+DOMAIN = "industrial-system"
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str
+    auth: str  # "token", "session", "none" or "partner"
+    kind: str  # "floor", "list", "search", "detail", "submit"
+    target_share: float | None = None  # of the floor's requests per second
+    target_p99_ms: float | None = None
+    method: str = "GET"
+    expect_items: int | None = None
+
+
+@dataclass
+class Result:
+    name: str
+    path: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    share: float | None = None
+    target_share: float | None = None
+    target_p99_ms: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def scenarios(detail_id: int) -> list[Scenario]:
+    api, page = "/api/v1/courses/", "/library/courses/"
+    filtered = f"?domain={DOMAIN}&within={DISTRICT}"
+    two, four = quote("园区"), quote("乡村振兴")
+    return [
+        Scenario("floor: bare Django view, .values() + orjson", "/bench/floor/", "none", "floor"),
+        Scenario("API list, 20 courses", api, "token", "list", 0.5, 150, expect_items=20),
+        Scenario("page list, 20 courses", page, "session", "list", 0.3, 150),
+        Scenario("API list, domain + district", api + filtered, "token", "list", None, 150),
+        Scenario("page list, domain + district", page + filtered, "session", "list", None, 150),
+        Scenario("API search 园区 (2 chars)", f"{api}?q={two}", "token", "search", None, 250),
+        Scenario("API search 乡村振兴 (4 chars)", f"{api}?q={four}", "token", "search", None, 250),
+        Scenario("page search 园区 (2 chars)", f"{page}?q={two}", "session", "search", None, 250),
+        Scenario("page search 乡村振兴 (4 chars)", f"{page}?q={four}", "session", "search", None,
+                 250),
+        Scenario("API detail", f"{api}{detail_id}/", "token", "detail", None, 150),
+        Scenario("page detail", f"{page}{detail_id}/", "session", "detail", None, 150),
+        Scenario("API partner case submission", "/api/v1/cases/", "partner", "submit", None, 150,
+                 method="POST"),
+    ]  # fmt: skip
+
+
+# ---- environment and setup ------------------------------------------------------------------
+
+
+def server_env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DEBUG="0",
+        SECRET_KEY=env.get("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use"),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
+    )
+    return env
+
+
+def ensure_database(database_url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    print(f"$ manage.py {' '.join(args)}", flush=True)
+    subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
+
+
+def prepare(env: dict[str, str]) -> dict:
+    """Tokens, a session and the detail id, made through the platform's own code."""
+    os.environ.update(env)
+    sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from apps.accounts.models import ApiToken, User
+    from apps.courses.models import Course
+    from apps.sharing.choices import Status
+
+    teacher = User.objects.get(username=TEACHER)
+    department = User.objects.get(username=DEPARTMENT_USER)
+    _t, teacher_token = ApiToken.issue(user=teacher, name="benchmark", read_only=True, days=1)
+    _d, partner_token = ApiToken.issue(user=department, name="benchmark", days=1)
+    session = SessionStore()
+    session[SESSION_KEY] = str(teacher.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = teacher.get_session_auth_hash()
+    session.create()
+    detail = (
+        Course.objects.restrict(teacher)
+        .filter(status=Status.PUBLISHED)
+        .exclude(owner__in=teacher.memberships.values("organization"))
+        .order_by("-id")
+        .first()
+    )
+    counts = {
+        m._meta.verbose_name_plural: m._base_manager.count()
+        for m in _library_models()
+    }  # fmt: skip
+    return {
+        "teacher_token": teacher_token,
+        "partner_token": partner_token,
+        "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+        "detail_id": detail.pk,
+        "counts": {str(k): v for k, v in counts.items()},
+    }
+
+
+def _library_models():
+    from apps.sharing.registry import libraries
+
+    return [library.model for library in libraries()]
+
+
+# ---- the server -----------------------------------------------------------------------------
+
+
+def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).with_name("gunicorn")),
+            "-c",
+            str(ROOT / "platform" / "gunicorn.conf.py"),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        env={**env, "WEB_CONCURRENCY": str(workers), "ACCESS_LOG": "", "MAX_REQUESTS": "0"},
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn exited while starting (see its output above)")
+        try:
+            if request(port, "GET", "/bench/floor/", {})[0] == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.3)
+    stop_server(server)
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+def worker_rss_mb(master_pid: int) -> list[float]:
+    """Resident memory of each gunicorn worker (the master's children), in MB."""
+    sizes = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != master_pid:
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue
+        match = re.search(r"VmRSS:\s+(\d+) kB", status)
+        if match:
+            sizes.append(int(match.group(1)) / 1024)
+    return sorted(sizes)
+
+
+# ---- one request, and wrk -------------------------------------------------------------------
+
+
+def headers_for(scenario: Scenario, prep: dict) -> dict[str, str]:
+    headers = {"Accept-Language": "zh-hans"}
+    if scenario.auth == "token":
+        headers["Authorization"] = f"Bearer {prep['teacher_token']}"
+    elif scenario.auth == "session":
+        headers["Cookie"] = prep["cookie"]
+    return headers
+
+
+def request(port: int, method: str, path: str, headers: dict, body: bytes | None = None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def check(port: int, scenario: Scenario, prep: dict) -> None:
+    """One request before the load: the right status and real content, or stop."""
+    if scenario.method == "POST":
+        return  # checked by its own run: wrk counts every non-2xx answer
+    status, body = request(port, "GET", scenario.path, headers_for(scenario, prep))
+    if status != 200:
+        raise SystemExit(f"{scenario.name}: {scenario.path} answered {status}, not 200")
+    if scenario.expect_items is not None:
+        n = len(json.loads(body)["results"])
+        if n != scenario.expect_items:
+            raise SystemExit(f"{scenario.name}: {n} items, expected {scenario.expect_items}")
+    if scenario.auth == "session" and b'name="password"' in body:
+        raise SystemExit(f"{scenario.name}: the session did not sign in")
+
+
+_DURATION = re.compile(r"([\d.]+)(us|ms|s|m)\b")
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    value, unit = _DURATION.fullmatch(text.strip()).groups()
+    return float(value) * _UNIT_MS[unit]
+
+
+def run_wrk(port: int, scenario: Scenario, prep: dict, *, seconds: float, connections: int):
+    # wrk takes whole seconds.
+    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{max(1, round(seconds))}s"]
+    command += ["--latency"]
+    command += ["--timeout", "10s"]
+    env = dict(os.environ)
+    if scenario.method == "POST":
+        command += ["-s", str(ROOT / "bench" / "wrk" / "partner_case.lua")]
+        env.update(BENCH_TOKEN=prep["partner_token"], BENCH_RUN=str(time.time_ns()))
+    else:
+        for name, value in headers_for(scenario, prep).items():
+            command += ["-H", f"{name}: {value}"]
+    command.append(f"http://127.0.0.1:{port}{scenario.path}")
+    output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        errors += int(match.group(1))
+    socket_errors = r"Socket errors: connect (\d+), read \d+, write \d+, timeout (\d+)"
+    if match := re.search(socket_errors, output):
+        errors += int(match.group(1)) + int(match.group(2))
+    return Result(
+        name=scenario.name,
+        path=scenario.path,
+        rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        p50_ms=_ms(latency["50"]),
+        p99_ms=_ms(latency["99"]),
+        requests=total,
+        errors=errors,
+        target_share=scenario.target_share,
+        target_p99_ms=scenario.target_p99_ms,
+    )
+
+
+# ---- the report -----------------------------------------------------------------------------
+
+
+def table(results: list[Result]) -> str:
+    lines = [
+        "| scenario | req/s | p50 ms | p99 ms | share of floor | target | errors |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: |",
+    ]
+    for r in results:
+        goals = []
+        if r.target_share is not None:
+            mark = "✓" if r.share >= r.target_share else "✗"
+            goals.append(f"≥{r.target_share:.0%} of floor {mark}")
+        if r.target_p99_ms is not None:
+            mark = "✓" if r.p99_ms < r.target_p99_ms else "✗"
+            goals.append(f"p99<{r.target_p99_ms:.0f} {mark}")
+        lines.append(
+            f"| {r.name} | {r.rps:.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
+            f"{r.share:.0%} | {', '.join(goals) or '—'} | {r.errors} |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {host_platform.python_version()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--resources", type=int, default=100_000)
+    parser.add_argument("--schools", type=int, default=2000)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per scenario")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds before measuring")
+    parser.add_argument("--concurrency", type=int, default=8, help="open connections")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--skip-seed", action="store_true", help="use the database as it is")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny data, one second per scenario (CI)"
+    )
+    args = parser.parse_args(argv)
+    default_url = DEFAULT_URL + ("_smoke" if args.smoke else "")
+    database_url = os.environ.get("BENCH_DATABASE_URL", default_url)
+    if args.smoke:
+        args.resources, args.schools, args.duration, args.warmup = 400, 60, 1.0, 0.0
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: run `bash scripts/install-bench-tools.sh`.", file=sys.stderr)
+        return 1
+
+    env = server_env(database_url)
+    ensure_database(database_url)
+    if not args.skip_seed:
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "seed_demo")
+        sizes = ["--schools", str(args.schools), "--resources", str(args.resources)]
+        manage(env, "seed_scale", *sizes)
+    prep = prepare(env)
+    print(f"Data: {prep['counts']}", flush=True)
+
+    server = start_server(env, args.port, args.workers)
+    results: list[Result] = []
+    try:
+        for scenario in scenarios(prep["detail_id"]):
+            check(args.port, scenario, prep)
+            if args.warmup:
+                run_wrk(args.port, scenario, prep, seconds=args.warmup, connections=2)
+            result = run_wrk(
+                args.port, scenario, prep, seconds=args.duration, connections=args.concurrency
+            )
+            results.append(result)
+            print(
+                f"  {result.name}: {result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, "
+                f"p99 {result.p99_ms:.1f} ms, errors {result.errors}",
+                flush=True,
+            )
+        rss = worker_rss_mb(server.pid)
+    finally:
+        stop_server(server)
+
+    floor = results[0].rps
+    for result in results:
+        result.share = result.rps / floor if floor else 0.0
+    total = sum(prep["counts"].values())
+    print()
+    print(f"### {total:,} resources — {machine()}")
+    print(
+        f"gunicorn: {args.workers} sync workers; wrk: 2 threads, {args.concurrency} "
+        f"connections, {args.duration:g} s per scenario after {args.warmup:g} s warm-up"
+    )
+    print()
+    print(table(results))
+    print()
+    print("Worker memory after the run (RSS, MB): " + ", ".join(f"{m:.0f}" for m in rss))
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{'smoke' if args.smoke else total}.json").write_text(
+        json.dumps(
+            {
+                "machine": machine(),
+                "counts": prep["counts"],
+                "workers": args.workers,
+                "concurrency": args.concurrency,
+                "duration": args.duration,
+                "worker_rss_mb": rss,
+                "results": [asdict(r) for r in results],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
+    failed = [r.name for r in results if r.errors]
+    if failed:
+        print(f"Errors in: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
