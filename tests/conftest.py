@@ -5,6 +5,7 @@ database; each test runs in a transaction that is rolled back.
 """
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
@@ -41,6 +42,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
             Membership.objects.create(
                 user=user, organization=Organization.objects.get(code=code), role=role
             )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate-limit counters, lockouts and the list
+    pages' facet counts (keyed by data generation, which a rolled-back test leaves behind)."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -8,9 +8,10 @@ key         library, the reader's seats (two readers with the same seats see the
             resources, see ``apps.sharing.policy``), the filters and the query; the page
             and the sort order do not change counts.
 freshness   every save, delete or relation change of a library's resource raises that
-            library's generation number, which is part of the key: a change is counted
-            on the next request. With the per-process cache (no ``CACHE_URL``) another
-            worker process sees it when its copy expires, after ``FACET_CACHE_SECONDS``.
+            library's generation number (at once and again when the transaction
+            commits), which is part of the key: a change is counted on the next
+            request. With the per-process cache (no ``CACHE_URL``) another worker
+            process sees it when its copy expires, after ``FACET_CACHE_SECONDS``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -111,7 +113,11 @@ def connect_signals() -> None:
     for library in libraries():
 
         def changed(sender, _key=library.key, **kwargs):
+            # Now, for the writer's own next request, and again at commit: a reader who
+            # counted in between saw the data before the change and cached it under the
+            # new generation.
             library_changed(_key)
+            transaction.on_commit(lambda: library_changed(_key))
 
         uid = f"web-facets-{library.key}"
         post_save.connect(changed, sender=library.model, weak=False, dispatch_uid=f"{uid}-s")

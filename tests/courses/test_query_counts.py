@@ -1,10 +1,11 @@
 """The course API reads in a fixed number of queries, however many items or links there are.
 
 A list request costs: the session, the user, the user's seats (one query for the
-actor), the page of courses (owner, author, audience, kind and "is the source
-visible" joined in), then one prefetch each for domains, methods, visible cases,
-visible sites and the teaching group (with its lecturers). A detail read is the
-same with one course. If a change adds a per-item query, the 50-item page costs
+actor), the ids of the organisations above them (the visibility filter's literal ids),
+the page of courses (owner, author, audience and kind joined in), one prefetch each
+for domains, methods, visible cases, visible sites and the teaching group (with its
+lecturers), and one query for which of the page's sources the reader may see. A
+detail read is the same with one course. If a change adds a per-item query, the 50-item page costs
 more than the 5-item one and these tests say so.
 """
 
@@ -24,8 +25,8 @@ from tests.factories import CourseFactory
 pytestmark = pytest.mark.django_db
 
 COURSES = "/api/v1/courses/"
-LIST_QUERIES = 9
-DETAIL_QUERIES = 9
+LIST_QUERIES = 11
+DETAIL_QUERIES = 11
 READERS = ["tA_teacher", "muni_curator"]
 
 # (owner, status, scope, author): all visible to both readers, for different reasons.

@@ -202,7 +202,7 @@ def test_export_costs_the_same_queries_for_3_and_30_rows(
 ):
     model = MODELS[library]
     user = persona("tA_curator")
-    actor_for(user)  # the seats, loaded once per request
+    assert actor_for(user).lineage_ids  # seats and lineage, loaded once per request
     _make(library, persona, 3)
 
     def run():

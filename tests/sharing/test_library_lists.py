@@ -42,8 +42,8 @@ FACTORIES = {
     "cases": CaseFactory,
     "sites": TeachingSiteFactory,
 }
-# session + user + seats + page, then one prefetch per relation
-LIST_QUERIES = {"faculty": 6, "cases": 6, "sites": 7}
+# session + user + seats + lineage ids + page, one prefetch per relation, visible sources
+LIST_QUERIES = {"faculty": 8, "cases": 8, "sites": 9}
 DETAIL_QUERIES = LIST_QUERIES
 ROLES = [GroupRole.PARTY_SCHOOL_TEACHER, GroupRole.OFFICIAL, GroupRole.ENTREPRENEUR]
 

@@ -1,0 +1,118 @@
+"""List pages count once and then read the counts from the cache (apps.web.facets).
+
+What users depend on: the numbers beside each facet and the result total are those of
+what *they* may see, a change shows up on the next page load, and a second load does not
+count the library again.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.courses.models import Course
+from apps.sharing import services
+from tests.conftest import ORG
+from tests.factories import CourseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def browser(client, persona):
+    def sign_in(name):
+        client.force_login(persona(name))
+        return client
+
+    return sign_in
+
+
+def total(response) -> int:
+    return response.context["page"].paginator.count
+
+
+def facet(response, name) -> dict:
+    values = next(f for f in response.context["facets"] if f["name"] == name)["values"]
+    return {v["label"]: v["n"] for v in values}
+
+
+def make_courses(persona):
+    author = persona("muni_teacher")
+    for _ in range(3):
+        CourseFactory(owner_code=ORG["M"], status="published", scope="network", author=author)
+    # Pending at the town's district: the district curator counts it, a town teacher elsewhere
+    # in the network does not.
+    CourseFactory(
+        owner_code=ORG["TA"], status="pending", scope="district", author=persona("tA_teacher")
+    )
+
+
+def test_a_second_load_reads_the_counts_without_counting_again(browser, persona):
+    make_courses(persona)
+    client = browser("tA_teacher")
+
+    with CaptureQueriesContext(connection) as first:
+        first_response = client.get("/library/courses/")
+    with CaptureQueriesContext(connection) as second:
+        second_response = client.get("/library/courses/")
+
+    counting = [q for q in first.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counting) >= 3  # the total and the facets
+    assert not [q for q in second.captured_queries if "COUNT(" in q["sql"]]
+    assert total(second_response) == total(first_response)
+    assert facet(second_response, "status") == facet(first_response, "status")
+
+
+def test_a_change_is_counted_on_the_next_load(browser, persona):
+    make_courses(persona)
+    client = browser("tA_teacher")
+    before = client.get("/library/courses/")
+
+    CourseFactory(
+        owner_code=ORG["M"], status="published", scope="network", author=persona("muni_teacher")
+    )
+    after = client.get("/library/courses/")
+
+    assert total(after) == total(before) + 1
+    assert facet(after, "status")["已发布"] == facet(before, "status")["已发布"] + 1
+
+
+def test_a_publication_through_the_services_moves_the_status_counts(browser, persona):
+    make_courses(persona)
+    curator = persona("dA_curator")
+    client = browser("dA_curator")
+    before = facet(client.get("/library/courses/"), "status")
+
+    pending = Course.objects.get(status="pending")
+    services.resource_publish(Course, user=curator, pk=pending.pk, scope="district")
+    after = facet(client.get("/library/courses/"), "status")
+
+    assert after["已发布"] == before["已发布"] + 1
+    assert after.get("待审核", 0) == before["待审核"] - 1
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("dA_curator", "tB_teacher"), ("tB_teacher", "dA_curator")]
+)
+def test_readers_with_different_seats_never_see_each_others_counts(first, second, browser, persona):
+    make_courses(persona)
+    browser(first).get("/library/courses/")  # fills the cache for the first reader
+
+    response = browser(second).get("/library/courses/")
+
+    visible = Course.objects.restrict(persona(second), "view")
+    assert total(response) == visible.count()
+    assert sum(facet(response, "status").values()) == visible.count()
+
+
+def test_filters_are_counted_apart(browser, persona):
+    make_courses(persona)
+    client = browser("tA_teacher")
+    everything = client.get("/library/courses/")
+
+    pending_only = client.get("/library/courses/", {"status": "pending"})
+
+    assert (
+        total(pending_only)
+        == Course.objects.restrict(persona("tA_teacher"), "view").filter(status="pending").count()
+    )
+    assert total(pending_only) < total(everything)
