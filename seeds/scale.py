@@ -39,6 +39,7 @@ from apps.organizations.models import Organization, OrganizationKind
 from apps.search.operations import search_index
 from apps.search.tokens import _unique, document_tokens
 from apps.sharing.choices import Scope, Status
+from apps.sharing.content_version import content_changed
 from apps.sharing.models import ReuseRecord
 from apps.taxonomy.models import (
     CourseKind,
@@ -764,5 +765,6 @@ def seed_scale(
         tree = load_tree()
         authors = ensure_authors(tree)
         added = add_resources(resources, tree, rng=rng, progress=progress)
+        content_changed()  # COPY sends no signals: cached lists must not outlive the load
     analyze()
     return {"organisations": orgs_added, "authors": authors, **added}

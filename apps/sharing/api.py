@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.extensions import OpenApiSerializerExtension
@@ -20,6 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from apps.accounts.actor import actor_for
 from apps.accounts.models import ApiToken
 from apps.api.idempotency import idempotent
 from apps.api.schema import IF_MATCH, endpoint
@@ -27,7 +29,7 @@ from apps.audit.api import HistoryViewSetMixin
 from apps.exchange.api import ExchangeViewSetMixin
 from apps.organizations.models import Organization
 
-from . import services
+from . import list_cache, services
 from .choices import Scope, Status
 from .models import ReuseRecord
 
@@ -200,6 +202,17 @@ class SharedResourceViewSet(
             obj.source_visible = obj.source_id in visible
 
     def list(self, request, *args, **kwargs):
+        """A page of the library, cached per audience (``apps.sharing.list_cache``).
+
+        Only complete answers are cached: a filter error raises before anything is kept.
+        """
+        parts = (request.build_absolute_uri(), get_language())
+        data = list_cache.get_or_compute(
+            f"api:{self.model._meta.label_lower}", actor_for(request.user), parts, self._list_data
+        )
+        return Response(data)
+
+    def _list_data(self):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         if page is None:  # every list is paginated (apps.api.pagination); kept for safety
@@ -207,8 +220,8 @@ class SharedResourceViewSet(
         self.mark_visible_sources(page)
         serializer = self.get_serializer(page, many=True)
         if self.paginator is None:
-            return Response(serializer.data)
-        return self.get_paginated_response(serializer.data)
+            return serializer.data
+        return self.get_paginated_response(serializer.data).data
 
     def get_prefetches(self) -> list:
         """Prefetches for the items; libraries add per-user ``Prefetch`` of visible links."""

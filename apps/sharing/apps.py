@@ -6,3 +6,8 @@ class SharingConfig(AppConfig):
     name = "apps.sharing"
     label = "sharing"
     verbose_name = _("Sharing")
+
+    def ready(self):
+        from .content_version import connect_signals
+
+        connect_signals()

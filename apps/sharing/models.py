@@ -208,3 +208,22 @@ class ReuseRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} ← {self.content_type.model} #{self.source_id}"
+
+
+class ContentVersion(models.Model):
+    """A number that rises with every committed change to shared content (``content_version``).
+
+    Cached lists (the API's pages, the pages' results and facet counts) carry it in their
+    key, so a change anywhere shows on the next request in every server process, without
+    a shared cache. One row, read with one indexed query per cached list request.
+    """
+
+    key = models.CharField(max_length=40, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

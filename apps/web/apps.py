@@ -6,8 +6,3 @@ class WebConfig(AppConfig):
     name = "apps.web"
     label = "web"
     verbose_name = _("Pages")
-
-    def ready(self):
-        from .facets import connect_signals
-
-        connect_signals()

@@ -11,10 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.actor import actor_for
@@ -22,7 +24,7 @@ from apps.attachments.services import ATTACHABLE, attachment_add, attachments_of
 from apps.audit.access import page_history
 from apps.faculty.privacy import may_read_contact
 from apps.organizations.models import OrganizationKind
-from apps.sharing import services
+from apps.sharing import list_cache, services
 from apps.sharing.choices import Scope, Status
 from apps.sharing.exceptions import ResourceNotFound, SharingError
 from apps.sharing.policy import policy
@@ -177,12 +179,23 @@ def library_list(request, key):
     ordered = queryset.order_by(*SORTS.get(sort, SORTS["new"]))
     if request.GET.get("q") and sort == "new" and hasattr(queryset, "search_ranked"):
         ordered = queryset.search_ranked(request.GET["q"])
-    counts = facet_counts(library, queryset, actor_for(request.user), request.GET)
-    page = CountedPaginator(
-        ordered.select_related("owner").prefetch_related("domains"), PAGE_SIZE, counts["total"]
-    ).get_page(request.GET.get("page"))
+    actor = actor_for(request.user)
+    counts = facet_counts(library, queryset, actor, request.GET)
     params = request.GET.copy()
     params.pop("page", None)
+
+    def render_results() -> str:
+        page = CountedPaginator(
+            ordered.select_related("owner").prefetch_related("domains"),
+            PAGE_SIZE,
+            counts["total"],
+        ).get_page(request.GET.get("page"))
+        context = {"library": library, "page": page, "query": params.urlencode()}
+        return render_to_string("web/_list_results.html", context)
+
+    # The results are the same for every reader with the same seats: cached per audience.
+    parts = (request.get_full_path(), get_language())
+    results = list_cache.get_or_compute(f"results:{library.key}", actor, parts, render_results)
     facets = _facets(library, counts, request)
     return render(
         request,
@@ -192,7 +205,8 @@ def library_list(request, key):
             "filterset": filterset,
             "facets": facets,
             "chips": _chips(request, facets),
-            "page": page,
+            "results": mark_safe(results),  # rendered from _list_results.html
+            "total": counts["total"],
             "sort": sort,
             "sorts": [
                 ("new", _("Newest")),
@@ -203,7 +217,7 @@ def library_list(request, key):
             "query": params.urlencode(),
             "active": {k: v for k, v in request.GET.items() if k not in ("page", "sort")},
             "other_params": [(k, v) for k, v in request.GET.items() if k not in ("page", "q")],
-            "can_create": bool(actor_for(request.user).seats),
+            "can_create": bool(actor.seats),
         },
     )
 

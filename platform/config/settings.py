@@ -166,11 +166,16 @@ if CACHE_URL.startswith("redis://"):
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
-# How long a list page's facet counts are kept (apps.web.facets); changes made through
-# the platform refresh them at once where the cache is shared (CACHE_URL).
-FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "60"))
+# Lists cached per audience (apps.sharing.list_cache): never stale (the content version is
+# in the key), so this only bounds how long an unused entry takes memory. 0 turns it off.
+LIST_CACHE_SECONDS = int(os.environ.get("LIST_CACHE_SECONDS", "300"))
 
 # Repeated failed sign-ins on the pages lock that username for a while.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))

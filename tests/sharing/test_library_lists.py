@@ -42,9 +42,10 @@ FACTORIES = {
     "cases": CaseFactory,
     "sites": TeachingSiteFactory,
 }
-# session + user + seats + lineage ids + page, one prefetch per relation, visible sources
-LIST_QUERIES = {"faculty": 8, "cases": 8, "sites": 9}
-DETAIL_QUERIES = LIST_QUERIES
+# session + user + seats + lineage ids + page, one prefetch per relation, visible sources,
+# and for a list the content version (the list cache's key; these requests miss the cache)
+DETAIL_QUERIES = {"faculty": 8, "cases": 8, "sites": 9}
+LIST_QUERIES = {name: n + 1 for name, n in DETAIL_QUERIES.items()}
 ROLES = [GroupRole.PARTY_SCHOOL_TEACHER, GroupRole.OFFICIAL, GroupRole.ENTREPRENEUR]
 
 # (owner, status, scope): all visible to both readers, for different reasons.

@@ -27,7 +27,7 @@ def browser(client, persona):
 
 
 def total(response) -> int:
-    return response.context["page"].paginator.count
+    return response.context["total"]
 
 
 def facet(response, name) -> dict:

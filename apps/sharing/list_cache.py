@@ -1,0 +1,49 @@
+"""Lists cached per audience: the API's pages, the list pages' results and facet counts.
+
+Two readers with the same seats (organisation and role, ``apps.accounts.actor``) may see
+exactly the same resources (``apps.sharing.policy`` decides from the seats alone), so a
+list computed for one serves the other. A key holds:
+
+* what kind of list it is and everything of the request that shapes it (path, query,
+  language, and for the API the host its links point to);
+* the reader's seats, never the user: nothing personal is cached;
+* the content version (``content_version``), which rises with every change to what a
+  list shows, so a cached list is never stale; ``LIST_CACHE_SECONDS`` only bounds memory.
+
+``LIST_CACHE_SECONDS = 0`` turns the cache off (the benchmark's cold-path run does).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+from apps.accounts.actor import Actor
+
+from . import content_version
+
+
+def enabled() -> bool:
+    return settings.LIST_CACHE_SECONDS > 0
+
+
+def key(kind: str, actor: Actor, *parts: Any) -> str:
+    seats = sorted((s.org_id, s.role) for s in actor.seats)
+    digest = hashlib.blake2s(repr((seats, parts)).encode(), digest_size=16).hexdigest()
+    return f"lists:{kind}:{content_version.current()}:{digest}"
+
+
+def get_or_compute(kind: str, actor: Actor, parts: tuple, compute: Callable[[], Any]) -> Any:
+    """The cached value for this audience and request, computed (and kept) when missing."""
+    if not enabled() or actor.is_anonymous:
+        return compute()
+    cache_key = key(kind, actor, *parts)
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, timeout=settings.LIST_CACHE_SECONDS)
+    return value
