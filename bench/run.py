@@ -295,7 +295,9 @@ def run_wrk(port: int, scenario: Scenario, prep: dict, *, seconds: float, connec
             command += ["-H", f"{name}: {value}"]
     command.append(f"http://127.0.0.1:{port}{scenario.path}")
     output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    latency = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.MULTILINE))
+    if "50" not in latency or "99" not in latency:
+        raise SystemExit(f"{scenario.name}: could not read wrk's latency:\n{output}")
     total = int(re.search(r"(\d+) requests in", output).group(1))
     errors = 0
     if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):

@@ -18,6 +18,7 @@ class Seat:
     org_path: str
     org_kind: str
     role: str
+    org_name: str = ""
 
     @property
     def lineage_codes(self) -> list[str]:
@@ -101,6 +102,7 @@ def actor_for(user) -> Actor:
             "organization__path",
             "organization__kind",
             "role",
+            "organization__name",
         )
     )
     actor = Actor(user_id=user.pk, seats=tuple(Seat(*row) for row in rows))

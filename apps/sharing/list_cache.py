@@ -31,17 +31,28 @@ def enabled() -> bool:
     return settings.LIST_CACHE_SECONDS > 0
 
 
-def key(kind: str, actor: Actor, *parts: Any) -> str:
+def key(kind: str, actor: Actor, parts: tuple, version: str | None = None) -> str:
     seats = sorted((s.org_id, s.role) for s in actor.seats)
     digest = hashlib.blake2s(repr((seats, parts)).encode(), digest_size=16).hexdigest()
-    return f"lists:{kind}:{content_version.current()}:{digest}"
+    return f"lists:{kind}:{version or content_version.current()}:{digest}"
 
 
-def get_or_compute(kind: str, actor: Actor, parts: tuple, compute: Callable[[], Any]) -> Any:
-    """The cached value for this audience and request, computed (and kept) when missing."""
+def get_or_compute(
+    kind: str,
+    actor: Actor,
+    parts: tuple,
+    compute: Callable[[], Any],
+    *,
+    version: str | None = None,
+) -> Any:
+    """The cached value for this audience and request, computed (and kept) when missing.
+
+    ``version``: the content version, when the caller reads several entries in one
+    request (read it once with ``content_version.current()``).
+    """
     if not enabled() or actor.is_anonymous:
         return compute()
-    cache_key = key(kind, actor, *parts)
+    cache_key = key(kind, actor, parts, version)
     value = cache.get(cache_key)
     if value is None:
         value = compute()

@@ -1,7 +1,6 @@
 """The signed-in person's working school (the school switcher) and the navigation."""
 
 from apps.accounts.actor import actor_for
-from apps.organizations.models import Organization
 from apps.sharing.registry import libraries
 
 SESSION_KEY = "current_org"
@@ -25,14 +24,11 @@ def navigation(request):
     if request.user.is_authenticated:
         actor = actor_for(request.user)
         seat = current_seat(request)
-        names = dict(Organization.objects.filter(pk__in=actor.org_ids).values_list("code", "name"))
         context.update(
             {
-                "seats": [
-                    (s.org_code, names.get(s.org_code, s.org_code), s.role) for s in actor.seats
-                ],
+                "seats": [(s.org_code, s.org_name or s.org_code, s.role) for s in actor.seats],
                 "current_seat": seat,
-                "current_org_name": names.get(seat.org_code) if seat else None,
+                "current_org_name": seat.org_name if seat else None,
             }
         )
     return context

@@ -54,7 +54,7 @@ def _count_rows(library, queryset) -> dict:
     return counts
 
 
-def facet_counts(library, queryset, actor: Actor, params) -> dict:
+def facet_counts(library, queryset, actor: Actor, params, *, version: str | None = None) -> dict:
     """``{"total": n, "facets": {name: [(code, label or None, n), …]}}`` for this list.
 
     ``label`` is the stored name for vocabulary facets and ``None`` where the page
@@ -67,5 +67,9 @@ def facet_counts(library, queryset, actor: Actor, params) -> dict:
         for value in values
     )
     return list_cache.get_or_compute(
-        f"facets:{library.key}", actor, (filters,), lambda: _count_rows(library, queryset)
+        f"facets:{library.key}",
+        actor,
+        (filters,),
+        lambda: _count_rows(library, queryset),
+        version=version,
     )

@@ -24,7 +24,7 @@ from apps.attachments.services import ATTACHABLE, attachment_add, attachments_of
 from apps.audit.access import page_history
 from apps.faculty.privacy import may_read_contact
 from apps.organizations.models import OrganizationKind
-from apps.sharing import list_cache, services
+from apps.sharing import content_version, list_cache, services
 from apps.sharing.choices import Scope, Status
 from apps.sharing.exceptions import ResourceNotFound, SharingError
 from apps.sharing.policy import policy
@@ -180,7 +180,8 @@ def library_list(request, key):
     if request.GET.get("q") and sort == "new" and hasattr(queryset, "search_ranked"):
         ordered = queryset.search_ranked(request.GET["q"])
     actor = actor_for(request.user)
-    counts = facet_counts(library, queryset, actor, request.GET)
+    version = content_version.current() if list_cache.enabled() else None
+    counts = facet_counts(library, queryset, actor, request.GET, version=version)
     params = request.GET.copy()
     params.pop("page", None)
 
@@ -195,7 +196,9 @@ def library_list(request, key):
 
     # The results are the same for every reader with the same seats: cached per audience.
     parts = (request.get_full_path(), get_language())
-    results = list_cache.get_or_compute(f"results:{library.key}", actor, parts, render_results)
+    results = list_cache.get_or_compute(
+        f"results:{library.key}", actor, parts, render_results, version=version
+    )
     facets = _facets(library, counts, request)
     return render(
         request,
