@@ -166,9 +166,30 @@ class CountedPaginator(Paginator):
 
 
 def library_list(request, key):
+    """A library's list page. Its body (search form, facets, results, pager) is the same for
+    every reader with the same seats, so it is cached per audience (apps.sharing.list_cache);
+    only the frame around it (who is signed in, the school switcher) is rendered each time."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('web:login')}?next={request.path}")
     library = _library(key)
+    actor = actor_for(request.user)
+    version = content_version.current() if list_cache.enabled() else None
+    parts = (request.get_full_path(), get_language())
+    body = list_cache.get_or_compute(
+        f"page:{library.key}",
+        actor,
+        parts,
+        lambda: _list_body(request, library, actor, version),
+        version=version,
+    )
+    return render(
+        request,
+        "web/library_list.html",
+        {"library": library, "body": mark_safe(body)},  # rendered from _list_body.html
+    )
+
+
+def _list_body(request, library, actor, version) -> str:
     base = library.model.objects.restrict(request.user, "view")
     filterset = library.filterset(request.GET or None, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
@@ -179,50 +200,35 @@ def library_list(request, key):
     ordered = queryset.order_by(*SORTS.get(sort, SORTS["new"]))
     if request.GET.get("q") and sort == "new" and hasattr(queryset, "search_ranked"):
         ordered = queryset.search_ranked(request.GET["q"])
-    actor = actor_for(request.user)
-    version = content_version.current() if list_cache.enabled() else None
     counts = facet_counts(library, queryset, actor, request.GET, version=version)
+    page = CountedPaginator(
+        ordered.select_related("owner").prefetch_related("domains"), PAGE_SIZE, counts["total"]
+    ).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-
-    def render_results() -> str:
-        page = CountedPaginator(
-            ordered.select_related("owner").prefetch_related("domains"),
-            PAGE_SIZE,
-            counts["total"],
-        ).get_page(request.GET.get("page"))
-        context = {"library": library, "page": page, "query": params.urlencode()}
-        return render_to_string("web/_list_results.html", context)
-
-    # The results are the same for every reader with the same seats: cached per audience.
-    parts = (request.get_full_path(), get_language())
-    results = list_cache.get_or_compute(
-        f"results:{library.key}", actor, parts, render_results, version=version
-    )
     facets = _facets(library, counts, request)
-    return render(
-        request,
-        "web/library_list.html",
-        {
-            "library": library,
-            "filterset": filterset,
-            "facets": facets,
-            "chips": _chips(request, facets),
-            "results": mark_safe(results),  # rendered from _list_results.html
-            "total": counts["total"],
-            "sort": sort,
-            "sorts": [
-                ("new", _("Newest")),
-                ("updated", _("Recently updated")),
-                ("title", _("Title")),
-                ("reused", _("Most reused")),
-            ],
-            "query": params.urlencode(),
-            "active": {k: v for k, v in request.GET.items() if k not in ("page", "sort")},
-            "other_params": [(k, v) for k, v in request.GET.items() if k not in ("page", "q")],
-            "can_create": bool(actor.seats),
-        },
-    )
+    context = {
+        "library": library,
+        "filterset": filterset,
+        "facets": facets,
+        "chips": _chips(request, facets),
+        "page": page,
+        "total": counts["total"],
+        "q": request.GET.get("q", ""),
+        "sort": sort,
+        "sorts": [
+            ("new", _("Newest")),
+            ("updated", _("Recently updated")),
+            ("title", _("Title")),
+            ("reused", _("Most reused")),
+        ],
+        "query": params.urlencode(),
+        "active": {k: v for k, v in request.GET.items() if k not in ("page", "sort")},
+        "other_params": [(k, v) for k, v in request.GET.items() if k not in ("page", "q")],
+        "can_create": bool(actor.seats),
+    }
+    # No request: nothing personal (no CSRF token, no user) can enter the cached body.
+    return render_to_string("web/_list_body.html", context)
 
 
 def _chips(request, facets):
