@@ -182,7 +182,9 @@ def _library_models():
 # ---- the server -----------------------------------------------------------------------------
 
 
-def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+def start_server(
+    env: dict[str, str], port: int, workers: int, *, list_cache: bool = True
+) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             str(Path(PYTHON).with_name("gunicorn")),
@@ -191,7 +193,13 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
             "--bind",
             f"127.0.0.1:{port}",
         ],
-        env={**env, "WEB_CONCURRENCY": str(workers), "ACCESS_LOG": "", "MAX_REQUESTS": "0"},
+        env={
+            **env,
+            "WEB_CONCURRENCY": str(workers),
+            "ACCESS_LOG": "",
+            "MAX_REQUESTS": "0",
+            **({} if list_cache else {"LIST_CACHE_SECONDS": "0"}),
+        },
         cwd=ROOT,
         start_new_session=True,
     )
@@ -365,6 +373,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--skip-seed", action="store_true", help="use the database as it is")
     parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="turn the per-audience list cache off (LIST_CACHE_SECONDS=0): every list computed",
+    )
+    parser.add_argument(
         "--smoke", action="store_true", help="tiny data, one second per scenario (CI)"
     )
     args = parser.parse_args(argv)
@@ -386,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     prep = prepare(env)
     print(f"Data: {prep['counts']}", flush=True)
 
-    server = start_server(env, args.port, args.workers)
+    server = start_server(env, args.port, args.workers, list_cache=not args.cold)
     results: list[Result] = []
     try:
         for scenario in scenarios(prep["detail_id"]):
@@ -413,7 +426,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"### {total:,} resources — {machine()}")
     print(
-        f"gunicorn: {args.workers} sync workers; wrk: 2 threads, {args.concurrency} "
+        f"gunicorn: {args.workers} sync workers; list cache "
+        f"{'off (--cold)' if args.cold else 'on'}; wrk: 2 threads, {args.concurrency} "
         f"connections, {args.duration:g} s per scenario after {args.warmup:g} s warm-up"
     )
     print()
@@ -422,12 +436,14 @@ def main(argv: list[str] | None = None) -> int:
     print("Worker memory after the run (RSS, MB): " + ", ".join(f"{m:.0f}" for m in rss))
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"{'smoke' if args.smoke else total}.json").write_text(
+    name = "smoke" if args.smoke else f"{total}{'-cold' if args.cold else ''}"
+    (out / f"{name}.json").write_text(
         json.dumps(
             {
                 "machine": machine(),
                 "counts": prep["counts"],
                 "workers": args.workers,
+                "list_cache": not args.cold,
                 "concurrency": args.concurrency,
                 "duration": args.duration,
                 "worker_rss_mb": rss,
