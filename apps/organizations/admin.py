@@ -6,6 +6,7 @@ from .models import Organization
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "kind", "parent"]
+    list_select_related = ["parent"]  # nullable: Django would not join it by itself
     list_filter = ["kind"]
     search_fields = ["name", "code"]
     readonly_fields = ["path", "depth"]

@@ -1,7 +1,7 @@
 """The Django admin for curators, through the same policy and services as the API."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.actor import actor_for
@@ -21,7 +21,20 @@ class SharedResourceAdmin(ExchangeAdminMixin, admin.ModelAdmin):
     list_display = ["title", "owner", "status", "scope", "version", "reuse_count", "updated_at"]
     list_filter = ["status", "scope"]
     search_fields = ["title"]
-    list_select_related = ["owner", "audience"]
+
+    def get_list_select_related(self, request):
+        """The owner and audience, and every foreign key a library's list shows (kind, place,
+        category, district…): joined in, never one query per row."""
+        relations = {"owner", "audience"}
+        for name in self.list_display:
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.many_to_one:
+                relations.add(name)
+        return sorted(relations)
+
     readonly_fields = [
         "status",
         "scope",
@@ -40,7 +53,10 @@ class SharedResourceAdmin(ExchangeAdminMixin, admin.ModelAdmin):
     # ---- what the user may see and do ----------------------------------------------------
 
     def get_queryset(self, request):
-        return self.model.objects.restrict(request.user, "view").select_related("owner", "audience")
+        # Joined here: Django's change list skips its own select_related once one is set.
+        return self.model.objects.restrict(request.user, "view").select_related(
+            *self.get_list_select_related(request)
+        )
 
     def has_module_permission(self, request):
         return bool(actor_for(request.user).seats)
