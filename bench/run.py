@@ -86,7 +86,8 @@ def scenarios(detail_id: int) -> list[Scenario]:
                  250),
         Scenario("API detail", f"{api}{detail_id}/", "token", "detail", None, 150),
         Scenario("page detail", f"{page}{detail_id}/", "session", "detail", None, 150),
-        Scenario("API partner case submission", "/api/v1/cases/", "partner", "submit", None, 150,
+        # A write: the issue sets no latency target for it; reported for the curve.
+        Scenario("API partner case submission", "/api/v1/cases/", "partner", "submit", None, None,
                  method="POST"),
     ]  # fmt: skip
 
