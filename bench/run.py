@@ -300,6 +300,8 @@ def run_wrk(port: int, scenario: Scenario, prep: dict, *, seconds: float, connec
         command += ["-s", str(ROOT / "bench" / "wrk" / "partner_case.lua")]
         env.update(BENCH_TOKEN=prep["partner_token"], BENCH_RUN=str(time.time_ns()))
     else:
+        command += ["-s", str(ROOT / "bench" / "wrk" / "status.lua")]
+        env["BENCH_EXPECT"] = "200"
         for name, value in headers_for(scenario, prep).items():
             command += ["-H", f"{name}: {value}"]
     command.append(f"http://127.0.0.1:{port}{scenario.path}")
@@ -308,12 +310,15 @@ def run_wrk(port: int, scenario: Scenario, prep: dict, *, seconds: float, connec
     if "50" not in latency or "99" not in latency:
         raise SystemExit(f"{scenario.name}: could not read wrk's latency:\n{output}")
     total = int(re.search(r"(\d+) requests in", output).group(1))
-    errors = 0
-    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
-        errors += int(match.group(1))
-    socket_errors = r"Socket errors: connect (\d+), read \d+, write \d+, timeout (\d+)"
+    # Any answer but the expected status (the Lua scripts count them; wrk's own line misses
+    # redirects) and any socket error (a crashed worker shows as read errors) is an error.
+    unexpected = re.search(r"Unexpected statuses: (\d+)", output)
+    if unexpected is None:
+        raise SystemExit(f"{scenario.name}: wrk did not report the statuses:\n{output}")
+    errors = int(unexpected.group(1))
+    socket_errors = r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)"
     if match := re.search(socket_errors, output):
-        errors += int(match.group(1)) + int(match.group(2))
+        errors += sum(int(n) for n in match.groups())
     return Result(
         name=scenario.name,
         path=scenario.path,

@@ -135,10 +135,12 @@ def attach_foshan() -> None:
     foshan = Organization.objects.filter(code=FOSHAN_CODE, parent__isnull=True).first()
     if province is None or foshan is None:
         return
-    Organization.objects.filter(path__startswith=foshan.path).update(
-        path=Concat(Value(province.path), F("path")), depth=F("depth") + 1
-    )
-    Organization.objects.filter(pk=foshan.pk).update(parent=province)
+    with transaction.atomic():
+        Organization.objects.filter(path__startswith=foshan.path).update(
+            path=Concat(Value(province.path), F("path")), depth=F("depth") + 1
+        )
+        Organization.objects.filter(pk=foshan.pk).update(parent=province)
+        content_changed()  # update() sends no signal; cached lists show the tree
 
 
 def build_tree(schools: int, *, rng: random.Random, progress: Progress) -> int:

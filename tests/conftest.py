@@ -5,7 +5,8 @@ database; each test runs in a transaction that is rolled back.
 """
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
@@ -48,7 +49,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _empty_cache():
     """Each test starts with an empty cache: rate-limit counters, lockouts and the list
     pages' facet counts (keyed by data generation, which a rolled-back test leaves behind)."""
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -69,4 +69,7 @@ def reindex(
         last_pk = batch[-1].pk
         if progress is not None:
             progress(done, total)
+    from apps.sharing.content_version import content_changed
+
+    content_changed()  # bulk_update sends no signal: cached search results must go
     return done

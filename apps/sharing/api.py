@@ -20,6 +20,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from apps.accounts.actor import actor_for
 from apps.accounts.models import ApiToken
@@ -207,8 +208,19 @@ class SharedResourceViewSet(
         Only complete answers are cached: a filter error raises before anything is kept.
         """
         parts = (request.build_absolute_uri(), get_language())
+        known = {
+            *self.filterset_class.base_filters,
+            "cursor",
+            "page_size",
+            "format",
+            api_settings.ORDERING_PARAM,
+        }
         data = list_cache.get_or_compute(
-            f"api:{self.model._meta.label_lower}", actor_for(request.user), parts, self._list_data
+            f"api:{self.model._meta.label_lower}",
+            actor_for(request.user),
+            parts,
+            self._list_data,
+            cacheable=list_cache.known_parameters(request, known),
         )
         return Response(data)
 

@@ -14,15 +14,18 @@ caches the *new* data under the old number, which is harmless.
 
 What raises it: saves, deletes and relation changes of the four libraries' resources and of
 everything a list shows about them (teaching groups, attachments, organisations, the
-vocabularies, reuse records), wired in ``connect_signals``. Writes that bypass signals
-(``QuerySet.update``, ``bulk_create``, raw SQL) call ``content_changed()`` themselves, as
-the sharing and attachment services and ``seed_scale`` do.
+vocabularies, reuse records, users' names), wired in ``connect_signals``. The services'
+own ``update()`` calls happen in transactions that also save a watched row. Bulk writes
+that bypass signals call ``content_changed()`` themselves: ``seed_scale``, ``seed_demo``
+(the organisation tree) and ``reindex_search``. Code that writes shared content with
+``update()``, ``bulk_create()`` or raw SQL outside those must do the same.
 """
 
 from __future__ import annotations
 
 import itertools
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -48,7 +51,8 @@ def _raise_in_database() -> None:
     from .models import ContentVersion
 
     if not ContentVersion.objects.filter(key=KEY).update(value=F("value") + 1):
-        ContentVersion.objects.get_or_create(key=KEY)
+        # The row is gone (a flushed database): start above the 0 that readers assume.
+        ContentVersion.objects.get_or_create(key=KEY, defaults={"value": 1})
 
 
 def content_changed() -> None:
@@ -100,9 +104,17 @@ def _other_models() -> frozenset:
 _others: frozenset | None = None
 
 
+# A user's sign-in or password change touches only these: lists show names, not these.
+_USER_FIELDS_NOT_SHOWN = frozenset({"last_login", "password"})
+
+
 def _saved_or_deleted(sender, **kwargs) -> None:
     if _watched(sender):
         content_changed()
+    elif sender is get_user_model():  # lists show authors' names
+        update_fields = kwargs.get("update_fields")
+        if not (update_fields and set(update_fields) <= _USER_FIELDS_NOT_SHOWN):
+            content_changed()
 
 
 def _relation_changed(sender, instance, action, **kwargs) -> None:

@@ -8,7 +8,11 @@ list computed for one serves the other. A key holds:
   language, and for the API the host its links point to);
 * the reader's seats, never the user: nothing personal is cached;
 * the content version (``content_version``), which rises with every change to what a
-  list shows, so a cached list is never stale; ``LIST_CACHE_SECONDS`` only bounds memory.
+  list shows, so a cached list is not served after a change; ``LIST_CACHE_SECONDS`` only
+  bounds memory.
+
+Entries live in the ``lists`` cache (settings), apart from lockouts and rate limits. A
+request with a query parameter the list does not read is answered without the cache.
 
 ``LIST_CACHE_SECONDS = 0`` turns the cache off (the benchmark's cold-path run does).
 """
@@ -20,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from apps.accounts.actor import Actor
 
@@ -29,6 +33,16 @@ from . import content_version
 
 def enabled() -> bool:
     return settings.LIST_CACHE_SECONDS > 0
+
+
+def _cache():
+    return caches["lists"]
+
+
+def known_parameters(request, known: set[str]) -> bool:
+    """Whether every query parameter is one the list reads: requests carrying others are
+    answered without the cache, so made-up parameters cannot fill it."""
+    return all(name in known for name in request.GET)
 
 
 def key(kind: str, actor: Actor, parts: tuple, version: str | None = None) -> str:
@@ -44,17 +58,18 @@ def get_or_compute(
     compute: Callable[[], Any],
     *,
     version: str | None = None,
+    cacheable: bool = True,
 ) -> Any:
     """The cached value for this audience and request, computed (and kept) when missing.
 
     ``version``: the content version, when the caller reads several entries in one
     request (read it once with ``content_version.current()``).
     """
-    if not enabled() or actor.is_anonymous:
+    if not enabled() or actor.is_anonymous or not cacheable:
         return compute()
     cache_key = key(kind, actor, parts, version)
-    value = cache.get(cache_key)
+    value = _cache().get(cache_key)
     if value is None:
         value = compute()
-        cache.set(cache_key, value, timeout=settings.LIST_CACHE_SECONDS)
+        _cache().set(cache_key, value, timeout=settings.LIST_CACHE_SECONDS)
     return value

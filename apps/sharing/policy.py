@@ -245,6 +245,8 @@ class SharingPolicy:
         for seat in actor.seats_with(CURATORS):
             if seat.org_id == obj.owner_id:
                 scopes.append(Scope.PRIVATE)
+                if seat.org_kind == OrganizationKind.PROVINCE:  # its own widest audience
+                    scopes.extend(WIDENED_SCOPES)
             above = obj.owner.path.startswith(seat.org_path)
             if above and seat.org_kind == OrganizationKind.DISTRICT:
                 scopes.append(Scope.DISTRICT)

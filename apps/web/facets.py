@@ -9,6 +9,7 @@ whose key also carries the content version: a change is counted on the next requ
 
 from __future__ import annotations
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, F
 
@@ -25,7 +26,6 @@ DISTRICT_FIELDS = {
     "sites": ("district__code", "district__name"),
     "default": ("place__parent__code", "place__parent__name"),
 }
-IGNORED_PARAMS = frozenset({"page", "sort"})
 
 
 def _facet_fields(library) -> dict[str, tuple[str, str | None]]:
@@ -68,7 +68,11 @@ def _count_rows_grouped(library, queryset) -> dict:
         if label_field:
             annotations[aliases[name][1]] = F(label_field)
     rows = queryset.order_by().annotate(**annotations).values(*annotations)
-    sql, params = rows.query.sql_with_params()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # known to be empty (a query of punctuation, an unknown code…)
+        counts["facets"].update({name: [] for name in grouped})
+        return counts
     sets = [
         "(" + ", ".join(a for a in aliases[name] if a) + ")" for name in grouped
     ]  # one grouping set per facet, and () for the total
@@ -158,11 +162,9 @@ def facet_counts(library, queryset, actor: Actor, params, *, version: str | None
     ``label`` is the stored name for vocabulary facets and ``None`` where the page
     translates a choice (status, scope, lifecycle, tier) itself.
     """
+    known = {*library.filterset.base_filters, "tier"}  # what changes the counts
     filters = sorted(
-        (name, value)
-        for name, values in params.lists()
-        if name not in IGNORED_PARAMS
-        for value in values
+        (name, value) for name, values in params.lists() if name in known for value in values
     )
     return list_cache.get_or_compute(
         f"facets:{library.key}",

@@ -181,6 +181,9 @@ def library_list(request, key):
         parts,
         lambda: _list_body(request, library, actor, version),
         version=version,
+        cacheable=list_cache.known_parameters(
+            request, {*library.filterset.base_filters, "page", "sort", "tier"}
+        ),
     )
     return render(
         request,

@@ -6,9 +6,31 @@ local run = os.getenv("BENCH_RUN") or tostring(os.time())
 local token = os.getenv("BENCH_TOKEN")
 local owner = os.getenv("BENCH_DEPARTMENT") or "440600-fgj"
 
+local all_threads = {}
+
 function setup(thread)
   threads = threads + 1
   thread:set("tid", threads)
+  table.insert(all_threads, thread)
+end
+
+function init(args)
+  unexpected = 0
+end
+
+-- Every submission must be created (201); anything else is counted and fails the run.
+function response(status, headers, body)
+  if status ~= 201 then
+    unexpected = unexpected + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local n = 0
+  for _, thread in ipairs(all_threads) do
+    n = n + thread:get("unexpected")
+  end
+  io.write(string.format("Unexpected statuses: %d\n", n))
 end
 
 local template = '{"owner":"%s","title":"投资项目审批改革案例 %s","background":"市发展改革局牵头，'

@@ -161,21 +161,33 @@ REST_FRAMEWORK = {
 # with several server workers point CACHE_URL at Redis (redis://127.0.0.1:6379/0) so the
 # limits are shared.
 CACHE_URL = os.environ.get("CACHE_URL", "")
+# Cached lists (apps.sharing.list_cache) live in a cache of their own, "lists", so that
+# many lists can never push a sign-in lockout or a rate-limit counter out of "default".
 if CACHE_URL.startswith("redis://"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+        },
+        "lists": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "lists",
+        },
     }
 else:
     CACHES = {
-        "default": {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "lists": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "lists",
             # Cached lists are ~30 kB each: 1000 entries keep a worker well under 200 MB.
             "OPTIONS": {"MAX_ENTRIES": 1000},
-        }
+        },
     }
 
-# Lists cached per audience (apps.sharing.list_cache): never stale (the content version is
-# in the key), so this only bounds how long an unused entry takes memory. 0 turns it off.
+# Lists cached per audience (apps.sharing.list_cache): the content version in the key keeps
+# them current, so this only bounds how long an unused entry takes memory. 0 turns it off.
 LIST_CACHE_SECONDS = int(os.environ.get("LIST_CACHE_SECONDS", "300"))
 
 # Repeated failed sign-ins on the pages lock that username for a while.

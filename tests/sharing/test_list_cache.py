@@ -166,3 +166,62 @@ def test_lecturer_lists_never_carry_contact_data_into_the_cache(persona, api):
 
     assert "13800000000" not in str(curator_view.json())
     assert "13800000000" not in str(teacher_view.json())
+
+
+def test_a_request_with_parameters_the_list_does_not_read_bypasses_the_cache(persona, api):
+    published(persona)
+    client = api("tA_teacher")
+    client.get(COURSES, {"made_up": "1"})
+
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(COURSES, {"made_up": "1"})
+
+    assert response.status_code == 200
+    assert [q for q in again.captured_queries if "courses_course" in q["sql"]]
+
+
+def test_lists_are_kept_apart_from_lockouts_and_rate_limits(persona, api):
+    from django.core.cache import caches
+
+    published(persona)
+    api("tA_teacher").get(COURSES)
+
+    assert caches["lists"] is not caches["default"]
+    assert not [k for k in caches["default"]._cache if "lists:" in k]
+    assert [k for k in caches["lists"]._cache if "lists:" in k]
+
+
+def test_renaming_an_author_shows_in_the_list(persona, api):
+    author = persona("muni_teacher")
+    published(persona)
+    client = api("tA_teacher")
+    client.get(COURSES)
+
+    author.username = "muni_teacher_renamed"
+    author.save()
+
+    assert "muni_teacher_renamed" in str(client.get(COURSES).json())
+
+
+def test_a_sign_in_does_not_empty_the_cache(persona, api):
+    from django.contrib.auth.models import update_last_login
+
+    from apps.sharing import content_version
+
+    before = content_version.current()
+    update_last_login(None, persona("tA_teacher"))
+
+    assert content_version.current() == before
+
+
+def test_reindexing_the_search_columns_refreshes_cached_searches(persona, api):
+    from apps.search.indexing import reindex
+
+    course = published(persona, title="园区改造")
+    client = api("tA_teacher")
+    assert titles(client.get(COURSES, {"q": "工厂"})) == []
+
+    Course.objects.filter(pk=course.pk).update(title="工厂改造")  # no signal, no new tokens
+    reindex(Course)
+
+    assert titles(client.get(COURSES, {"q": "工厂"})) == ["工厂改造"]

@@ -95,3 +95,28 @@ def test_publishable_scopes_agree_with_the_publish_check(persona):
                     continue
                 expected.append(scope)
             assert policy.publishable_scopes(actor, course) == expected, (name, course.title)
+
+
+@pytest.mark.django_db
+def test_a_provincial_curator_may_publish_the_provinces_own_work_at_every_scope(persona):
+    from apps.accounts.models import Membership, User
+    from apps.organizations.models import Organization
+    from apps.sharing.exceptions import SharingError
+    from apps.sharing.policy import audience_for
+
+    province = Organization.objects.create(code="440000", name="中共广东省委党校", kind="province")
+    curator = User.objects.create_user(username="prov_curator")
+    Membership.objects.create(user=curator, organization=province, role="curator")
+    course = CourseFactory(owner_code="440000", author=curator, status="draft", scope="private")
+    actor = actor_for(curator)
+
+    allowed = []
+    for scope in ("private", "district", "network"):
+        try:
+            policy.check_publish(actor, course, audience_for(province, scope))
+        except SharingError:
+            continue
+        allowed.append(scope)
+
+    assert allowed == ["private", "district", "network"]
+    assert policy.publishable_scopes(actor, course) == allowed

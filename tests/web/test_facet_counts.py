@@ -171,3 +171,27 @@ def test_one_pass_counts_equal_one_query_per_facet(library_key, reader, query, p
     each = normal(_count_rows_each(library, queryset))
     assert grouped == each
     assert grouped["total"] == queryset.count()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"q": "！？…"}, {"within": "no-such-school"}, {"q": "园区", "within": "no-such-school"}],
+)
+def test_a_list_known_to_be_empty_shows_zero_results(query, browser, persona):
+    make_courses(persona)
+
+    response = browser("tA_teacher").get("/library/courses/", query)
+
+    assert response.status_code == 200
+    assert total(response) == 0
+    assert all(sum(facet(response, f["name"]).values()) == 0 for f in response.context["facets"])
+
+
+def test_a_signed_in_user_without_a_school_sees_an_empty_list(client, persona, django_user_model):
+    make_courses(persona)
+    client.force_login(django_user_model.objects.create_user(username="no_seat"))
+
+    response = client.get("/library/courses/")
+
+    assert response.status_code == 200
+    assert total(response) == 0

@@ -11,6 +11,7 @@ from apps.accounts.services import member_add
 from apps.courses.models import Course
 from apps.organizations.models import Organization
 from apps.sharing import services
+from apps.sharing.content_version import content_changed
 from apps.sharing.models import ReuseRecord
 from apps.taxonomy.models import CourseKind, TeachingMethod, ThematicDomain
 from seeds import demo
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             created = self._courses(users)
             reused = self._reuses(users)
             libraries = LibraryLoader(users).run()
+            content_changed()  # the loaders rename vocabulary with update(): no signal
         self.stdout.write(
             f"Foshan network: {Organization.objects.count()} organisations; "
             f"demo courses added: {created}; reuses added: {reused}; "
