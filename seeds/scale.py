@@ -59,6 +59,21 @@ AUTHOR_PREFIX = "seed-"  # one author account per organisation: seed-<code>, no 
 
 # Share of each library in the generated resources.
 LIBRARY_SHARES = (("courses", 0.35), ("lecturers", 0.25), ("cases", 0.25), ("sites", 0.15))
+# How a network's resources are spread over the workflow: schools keep drafts; a partner
+# department's case starts pending (create = submit) and is decided by the municipal school.
+SCHOOL_STATUS_SHARES = {
+    Status.PUBLISHED: 0.70,
+    Status.DRAFT: 0.15,
+    Status.PENDING: 0.07,
+    Status.REJECTED: 0.03,
+    Status.WITHDRAWN: 0.05,
+}
+DEPARTMENT_STATUS_SHARES = {
+    Status.PUBLISHED: 0.60,
+    Status.PENDING: 0.25,
+    Status.REJECTED: 0.10,
+    Status.WITHDRAWN: 0.05,
+}
 COPY_SHARE = 0.04  # resources that are reuse copies of another school's published resource
 GIN_REBUILD_AT = 20_000  # above this many new rows, drop and rebuild the full-text index
 CHUNK = 20_000
@@ -379,29 +394,12 @@ class Generator:
 
     def sharing_columns(self, pk: int, owner: Org) -> dict:
         rng = self.rng
-        r = rng.random()
-        if owner.kind == OrganizationKind.DEPARTMENT:
-            status = (
-                Status.PUBLISHED
-                if r < 0.6
-                else Status.PENDING
-                if r < 0.85
-                else Status.REJECTED
-                if r < 0.95
-                else Status.WITHDRAWN
-            )
-        else:
-            status = (
-                Status.PUBLISHED
-                if r < 0.70
-                else Status.DRAFT
-                if r < 0.85
-                else Status.PENDING
-                if r < 0.92
-                else Status.REJECTED
-                if r < 0.95
-                else Status.WITHDRAWN
-            )
+        shares = (
+            DEPARTMENT_STATUS_SHARES
+            if owner.kind == OrganizationKind.DEPARTMENT
+            else SCHOOL_STATUS_SHARES
+        )
+        status = rng.choices(list(shares), weights=list(shares.values()))[0]
         s = rng.random()
         scope = Scope.NETWORK if s < 0.5 else Scope.DISTRICT if s < 0.8 else Scope.PRIVATE
         if status == Status.DRAFT:

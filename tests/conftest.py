@@ -64,6 +64,20 @@ def persona(db):
 
 
 @pytest.fixture
+def browser(client, persona):
+    """``browser("tA_teacher")`` → Django's test client signed in as that persona (pages).
+
+    (tests/browser has its own ``browser``: a real Chromium.)
+    """
+
+    def sign_in(name):
+        client.force_login(persona(name))
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
 def org(db):
     def get(key: str) -> Organization:
         return Organization.objects.get(code=ORG.get(key, key))

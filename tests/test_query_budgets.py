@@ -482,15 +482,6 @@ def test_site_lifecycle_list_costs_the_same_for_few_and_many_changes(persona):
 # ---- pages: home, review queue, API tokens --------------------------------------------------
 
 
-@pytest.fixture
-def browser(client, persona):
-    def sign_in(name):
-        client.force_login(persona(name))
-        return client
-
-    return sign_in
-
-
 def home_rows(persona, start, stop):
     """For tA_curator: published items to show, own drafts, and submissions to review."""
     for library in LIBRARIES:

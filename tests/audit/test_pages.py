@@ -14,15 +14,6 @@ from tests.audit.conftest import Since, course
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def browser(client, persona):
-    def make(name):
-        client.force_login(persona(name))
-        return client
-
-    return make
-
-
 def test_curators_see_the_history_on_the_page_in_words(persona, browser):
     obj = course(persona, title="原来的标题")
     services.resource_update(

@@ -19,15 +19,6 @@ from tests.factories import CourseFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def browser(client, persona):
-    def sign_in(name):
-        client.force_login(persona(name))
-        return client
-
-    return sign_in
-
-
 def without_csrf(response) -> str:
     """The page without its CSRF token, which is masked afresh on every render."""
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())

@@ -14,17 +14,6 @@ from tests.factories import LIBRARY_FACTORIES, CaseFactory, CourseFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def browser(client, persona):
-    """``browser("tA_teacher")`` → Django's test client signed in as that persona."""
-
-    def sign_in(name):
-        client.force_login(persona(name))
-        return client
-
-    return sign_in
-
-
 def published(factory=CourseFactory, **kwargs):
     kwargs.setdefault("owner_code", ORG["M"])
     kwargs.setdefault("status", "published")
