@@ -142,8 +142,8 @@ def _count_rows_each(library, queryset, only: str | None = None) -> dict:
 
 def _domain_counts(library, queryset) -> list[tuple[str, str, int]]:
     """Resources per thematic domain, counted from the link table: each (resource, domain)
-    pair is stored once, so no DISTINCT over a join of the whole library (three times faster
-    at a million resources)."""
+    pair is stored once, so no DISTINCT over a join of the whole library (two to three times
+    faster alone at a million resources)."""
     through = library.model._meta.get_field("domains").remote_field.through
     own = next(f.name for f in through._meta.fields if f.related_model is library.model)
     domain = next(f.name for f in through._meta.fields if f.related_model is ThematicDomain)
