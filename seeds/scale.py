@@ -37,7 +37,7 @@ from apps.courses.models import Course
 from apps.faculty.models import Employment, Lecturer
 from apps.organizations.models import Organization, OrganizationKind
 from apps.search.operations import search_index
-from apps.search.tokens import _unique, document_tokens
+from apps.search.tokens import document_tokens, join_tokens
 from apps.sharing.choices import Scope, Status
 from apps.sharing.content_version import content_changed
 from apps.sharing.models import ReuseRecord
@@ -91,8 +91,7 @@ def _tokens(value: str) -> tuple[str, ...]:
 
 def index_of(*texts: str) -> str:
     """``apps.search.tokens.index_text`` with each text's tokens remembered."""
-    tokens = _unique(token for value in texts for token in _tokens(value))
-    return f" {' '.join(tokens)} " if tokens else ""
+    return join_tokens(token for value in texts for token in _tokens(value))
 
 
 # ---- the tree ---------------------------------------------------------------------------------

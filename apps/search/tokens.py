@@ -97,8 +97,13 @@ def index_text(*texts: str) -> str:
     The outer spaces let a plain ``LIKE '% token %'`` find whole tokens (the SQLite
     fallback); PostgreSQL's ``to_tsvector('simple', …)`` ignores them.
     """
-    tokens = _unique(token for text in texts for token in document_tokens(text))
-    return f" {' '.join(tokens)} " if tokens else ""
+    return join_tokens(token for text in texts for token in document_tokens(text))
+
+
+def join_tokens(tokens) -> str:
+    """Tokens as stored: each once, separated by one space, with a space at each end."""
+    unique = _unique(tokens)
+    return f" {' '.join(unique)} " if unique else ""
 
 
 @dataclass(frozen=True)

@@ -56,9 +56,7 @@ def _count_rows_grouped(library, queryset) -> dict:
     fields = _facet_fields(library)
     counts: dict = {"total": 0, "facets": {}}
     if "domain" in fields:
-        counts["facets"]["domain"] = _count_rows_each(library, queryset, only="domain")["facets"][
-            "domain"
-        ]
+        counts["facets"]["domain"] = _domain_counts(library, queryset)
     grouped = {name: pair for name, pair in fields.items() if name != "domain"}
     aliases = {}
     annotations = {"facet_id": F("id")}
@@ -106,22 +104,13 @@ def _count_rows_grouped(library, queryset) -> dict:
     return counts
 
 
-def _count_rows_each(library, queryset, only: str | None = None) -> dict:
+def _count_rows_each(library, queryset) -> dict:
     """Total and per-facet counts straight from the database: one aggregate per facet."""
-    counts: dict = {"total": 0 if only else queryset.order_by().count(), "facets": {}}
-    model_fields = {f.name for f in library.model._meta.get_fields()}
-    for name in library.facets:
-        if only is not None and name != only:
-            continue
+    counts: dict = {"total": queryset.order_by().count(), "facets": {}}
+    for name, (code_field, label_field) in _facet_fields(library).items():
         if name == "domain":
             counts["facets"][name] = _domain_counts(library, queryset)
-            continue
-        if name == "district":
-            fields = DISTRICT_FIELDS.get(library.key, DISTRICT_FIELDS["default"])
-        else:
-            fields = FACET_FIELDS.get(name)
-        if fields is not None:
-            code_field, label_field = fields
+        elif label_field is not None:  # a vocabulary: its stored name, and never "none"
             rows = (
                 queryset.order_by()
                 .values(code_field, label_field)
@@ -131,12 +120,9 @@ def _count_rows_each(library, queryset, only: str | None = None) -> dict:
             counts["facets"][name] = [
                 (r[code_field], r[label_field], r["n"]) for r in rows if r[code_field]
             ]
-        elif name in model_fields:
-            rows = queryset.order_by().values(name).annotate(n=Count("id")).order_by("-n")
-            counts["facets"][name] = [(r[name], None, r["n"]) for r in rows]
-    if only is None:
-        rows = queryset.order_by().values("owner__kind").annotate(n=Count("id")).order_by("-n")
-        counts["facets"]["tier"] = [(r["owner__kind"], None, r["n"]) for r in rows]
+        else:  # a choice (status, scope, lifecycle, tier): the page translates its label
+            rows = queryset.order_by().values(code_field).annotate(n=Count("id")).order_by("-n")
+            counts["facets"][name] = [(r[code_field], None, r["n"]) for r in rows]
     return counts
 
 
