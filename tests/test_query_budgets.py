@@ -54,6 +54,7 @@ from apps.taxonomy.models import TeachingMethod, ThematicDomain
 from apps.teaching_sites.models import Lifecycle, LifecycleEvent, TeachingSite
 from tests.conftest import ORG
 from tests.factories import LIBRARY_FACTORIES
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -135,15 +136,6 @@ def assert_no_count(measured: Measured, what: str) -> None:
 def api_client(persona, name) -> APIClient:
     client = APIClient()
     client.force_login(persona(name))
-    return client
-
-
-def token_client(persona, name) -> APIClient:
-    """A client with a bearer token, warmed up so that ``last_used_at`` is already set."""
-    _token, raw = ApiToken.issue(user=persona(name), name="budget")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    assert client.get("/api/v1/me/").status_code == 200
     return client
 
 
@@ -268,8 +260,10 @@ LIBRARY_VARIANTS = {
 @pytest.mark.parametrize("auth", ["session", "token"])
 @pytest.mark.parametrize("library", LIBRARIES)
 def test_library_api_lists_cost_the_same_and_never_count(library, auth, persona):
-    make_client = api_client if auth == "session" else token_client
-    client = make_client(persona, "muni_curator")
+    if auth == "session":
+        client = api_client(persona, "muni_curator")
+    else:
+        client, _token = token_client(persona("muni_curator"), warm=True, name="budget")
     path = f"/api/v1/{library}/"
 
     grow_library(library, persona, 0, SMALL)
@@ -313,7 +307,7 @@ def test_history_costs_the_same_for_few_and_many_events_and_never_counts(library
     edits(library, persona, obj, 0, SMALL)
     few = cold(client, path)
     edits(library, persona, obj, SMALL, LARGE)
-    writer = token_client(persona, "tA_teacher")
+    writer, _token = token_client(persona("tA_teacher"), warm=True, name="budget")
     version = MODELS[library].objects.get(pk=obj.pk).version
     assert (
         writer.patch(

@@ -6,8 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from apps.audit.context import bind_token
-
 from .models import TOKEN_PREFIX, ApiToken, hash_token
 
 
@@ -37,7 +35,6 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        bind_token(token)
         return token.user, token
 
     def authenticate_header(self, request):

@@ -112,4 +112,5 @@ def idempotent(handler):
                 )
         return response
 
+    wrapper.idempotent = "applied"  # not a bare ``apps.sharing.api.idempotent`` mark any more
     return wrapper

@@ -9,8 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from apps.sharing.exceptions import SharingError
-
-PROBLEM_CONTENT_TYPE = "application/problem+json"
+from apps.sharing.openapi import PROBLEM_CONTENT_TYPE
 
 TITLES = {
     400: _("Invalid request"),

@@ -1,23 +1,20 @@
-"""``/api/v1/``: one router for every library."""
+"""``/api/v1/``: one router, one route per library in the registry, and the API's own views."""
 
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from apps.attachments import api as attachments
-from apps.audit.api import AuditEventViewSet
-from apps.cases.api.views import CaseViewSet
-from apps.courses.api.views import CourseViewSet
-from apps.faculty.api.views import LecturerViewSet
-from apps.teaching_sites.api.views import TeachingSiteViewSet
+from apps.sharing.registry import libraries
 
+from . import attachments
+from .history import AuditEventViewSet
 from .views import MeView, OrganizationViewSet
+from .viewsets import library_viewset
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
-router.register("courses", CourseViewSet, basename="course")
-router.register("faculty", LecturerViewSet, basename="lecturer")
-router.register("cases", CaseViewSet, basename="case")
-router.register("sites", TeachingSiteViewSet, basename="site")
+for library in libraries():
+    if library.viewset is not None:
+        router.register(library.key, library_viewset(library), basename=library.basename)
 router.register("audit", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [

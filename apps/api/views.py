@@ -4,9 +4,9 @@ from rest_framework import generics, viewsets
 
 from apps.accounts.models import User
 from apps.organizations.models import Organization, OrganizationKind
+from apps.sharing.openapi import endpoint
 
 from .pagination import TreeOrderCursorPagination
-from .schema import endpoint
 from .serializers import MeSerializer, OrganizationSerializer
 
 

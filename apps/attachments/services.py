@@ -5,6 +5,7 @@ import io
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -13,15 +14,20 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from apps.accounts.actor import actor_for
-from apps.audit.recorder import attachment_resource, recorded
+from apps.sharing.actions import action
 from apps.sharing.exceptions import InvalidInput, ResourceNotFound
 from apps.sharing.policy import policy
+from apps.sharing.registry import find_library
 from apps.sharing.services import lock_for_write, resource_reused
 
 from .checks import FileRefused, classify, safe_filename
 from .models import Attachment, StoredFile
 
-ATTACHABLE = {("courses", "course"), ("cases", "case")}
+
+def attachable(model) -> bool:
+    """Whether ``model``'s library carries files (``Library.attachments``)."""
+    library = find_library(model)
+    return library is not None and library.attachments
 
 
 def max_bytes() -> int:
@@ -63,13 +69,40 @@ def _read(upload) -> bytes:
     return data
 
 
+def files_of(resource) -> dict[str, list[dict[str, str]]]:
+    """What attach and detach change beyond the resource's fields: its list of files."""
+    rows = Attachment.objects.filter(
+        resource_type=ContentType.objects.get_for_model(type(resource)), resource_id=resource.pk
+    ).order_by("id")
+    return {
+        "attachments": [
+            {"uid": str(uid), "filename": name} for uid, name in rows.values_list("uid", "filename")
+        ]
+    }
+
+
+def resource_of_attachment(*args, uid=None, **kwargs):
+    """``attachment_remove(uid=...)`` acts on the resource the attachment belongs to."""
+    try:
+        row = (
+            Attachment.objects.filter(uid=uid)
+            .values_list("resource_type_id", "resource_id")
+            .first()
+        )
+    except (ValueError, TypeError, ValidationError):
+        row = None
+    if row is None:
+        return None, None
+    return ContentType.objects.get_for_id(row[0]).model_class(), row[1]
+
+
 def _check_attachable(model) -> None:
-    if (model._meta.app_label, model._meta.model_name) not in ATTACHABLE:
+    if not attachable(model):
         raise ResourceNotFound()
 
 
 @transaction.atomic
-@recorded("attach", attachments=True)
+@action("attach", details=files_of)
 def attachment_add(model, *, user, pk, upload, expected_version=None) -> Attachment:
     _check_attachable(model)
     resource = lock_for_write(model, pk, user, expected_version)
@@ -120,7 +153,7 @@ def visible_attachment(uid, user) -> Attachment:
 
 
 @transaction.atomic
-@recorded("detach", locate=attachment_resource, attachments=True)
+@action("detach", locate=resource_of_attachment, details=files_of)
 def attachment_remove(*, user, uid) -> None:
     attachment = visible_attachment(uid, user)
     model = attachment.resource_type.model_class()
@@ -138,7 +171,7 @@ def attachment_remove(*, user, uid) -> None:
 @receiver(resource_reused)
 def copy_attachments(sender, source, copy, **kwargs):
     """A reuse copy lists the same files; the bytes are shared, not duplicated."""
-    if (sender._meta.app_label, sender._meta.model_name) not in ATTACHABLE:
+    if not attachable(sender):
         return
     Attachment.objects.bulk_create(
         Attachment(

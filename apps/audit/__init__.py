@@ -8,8 +8,9 @@ application) or ``db`` (recorded by a PostgreSQL trigger).
 What is recorded, and by what
     Resource actions  ``apps.sharing.services``: create, update, delete, submit, publish,
         reject, withdraw, reuse; ``site_change_lifecycle`` (lifecycle);
-        ``attachment_add`` / ``attachment_remove`` (attach / detach). Each service carries
-        ``@recorded(action)`` (``recorder.py``): inside the service's transaction it locks
+        ``attachment_add`` / ``attachment_remove`` (attach / detach). Each service is a
+        named action (``@action(name)``, ``apps.sharing.actions``) and ``record_action``
+        (``recorder.py``) observes them all: inside the service's transaction it locks
         and snapshots the object, runs the service, snapshots again and writes exactly
         one event. A refused or failed action rolls back and records nothing.
         The snapshot is ``model_to_dict``-like: concrete fields by field name (foreign
@@ -23,7 +24,7 @@ What is recorded, and by what
         organisation acted for; ``source`` names the original).
     Personal data  a lecturer's contact (``apps.faculty.privacy``) is readable by fewer
         people than the history: only that it changed is kept (``"[redacted]"``),
-        never the values.
+        never the values. Libraries name such fields in their registry entry.
     Seats and tokens  ``signals.py``: post_save / post_delete of ``Membership``
         (membership_add / membership_change = role change / membership_remove) and
         ``ApiToken`` (token_create / token_revoke / token_change / token_delete),
@@ -38,7 +39,7 @@ Who, for whom, which request
     request an id: the incoming ``X-Request-ID`` when it is sane (letters, digits,
     ``._:/+=-``, at most 100 characters), else a UUID4, answered in the ``X-Request-ID``
     response header. The user is the service's ``user`` argument (else the request's);
-    the token is the one ``BearerTokenAuthentication`` bound (``context.bind_token``).
+    the token is the one ``BearerTokenAuthentication`` accepted (DRF's ``request.auth``).
     The organisation is the resource's owner (after the action; before it for a
     delete), the membership's organisation, and none for tokens (they belong to people).
     Outside a request (commands, background work) the user is none and every action gets

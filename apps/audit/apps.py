@@ -10,4 +10,9 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
+        from apps.sharing.actions import observe
+
         from . import signals  # noqa: F401  (membership and token changes)
+        from .recorder import record_action
+
+        observe(record_action)  # one event per named action of the services

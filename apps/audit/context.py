@@ -1,14 +1,14 @@
 """Who is acting, in which request: a context variable set by the middleware.
 
-The middleware gives every request an id (the incoming ``X-Request-ID`` when it is
-sane, else a new UUID), answers it in the ``X-Request-ID`` response header and keeps
-the request in a context variable, so the recorder can read the user (``request.user``
-is set by Django's session authentication or, for API tokens, by DRF) and the API
-token (``bind_token``, called by ``BearerTokenAuthentication``) without being handed
-them. Outside a request (management commands, background work) there is no context:
-the recorder then records no user and a new request id per action, unless the caller
-groups its work with ``audit_context(...)``.
-"""
+The middleware gives every request an id (the incoming ``X-Request-ID`` when it is sane,
+else a new UUID), answers it in the ``X-Request-ID`` response header and keeps the request
+in a context variable, so the recorder can read the user (``request.user`` is set by
+Django's session authentication or, for API tokens, by DRF) and the API token
+(``request.auth``, which DRF sets on the underlying request when
+``BearerTokenAuthentication`` accepts one) without being handed them. Outside a request
+(management commands, background work) there is no context: the recorder then records no
+user and a new request id per action, unless the caller groups its work with
+``audit_context(...)``."""
 
 from __future__ import annotations
 
@@ -32,7 +32,14 @@ class AuditContext:
     request_id: str
     request: Any = None  # the HttpRequest, read lazily: DRF sets its ``user`` after us
     user: Any = None  # an explicit user (commands); otherwise the request's
-    token: Any = None  # the ApiToken that authenticated the request, if any
+
+    @property
+    def token(self):
+        """The API token that authenticated the request, if any (read lazily, like the user)."""
+        from apps.accounts.models import ApiToken
+
+        auth = getattr(self.request, "auth", None)
+        return auth if isinstance(auth, ApiToken) else None
 
     @property
     def acting_user(self):
@@ -58,13 +65,6 @@ def new_request_id() -> str:
 def sane_request_id(value: str | None) -> str | None:
     value = (value or "").strip()
     return value if _SANE_REQUEST_ID.fullmatch(value) else None
-
-
-def bind_token(token) -> None:
-    """Called by the token authentication: the request acts through ``token``."""
-    context = _current.get()
-    if context is not None:
-        context.token = token
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """Application-level recording: snapshots before and after, one event per named action.
 
-``recorded(action)`` decorates a service. Inside the service's transaction it
+``record_action`` observes every named action of the services (``apps.sharing.actions``):
+inside the service's transaction it
 (1) tells the database triggers to stand aside (PostgreSQL: ``audit.suppress``) and
 hands them the request id, user and token for anything recorded later in the same
 transaction, (2) locks and snapshots the object, (3) runs the service, (4) snapshots
@@ -12,14 +13,15 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import functools
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection, models, transaction
+
+from apps.sharing.actions import ActionSpec
+from apps.sharing.registry import personal_fields as library_personal_fields
 
 from . import context as audit_context
 from .models import AuditEvent, Source
@@ -29,9 +31,6 @@ IGNORED_FIELDS = frozenset(
     {"id", "created_at", "updated_at", "search_title", "search_body", "key_hash", "last_used_at"}
 )
 REDACTED = "[redacted]"
-# Personal data (a lecturer's contact, see apps.faculty.privacy) is readable by fewer
-# people than a resource's history: only *that* it changed is recorded, never the values.
-PERSONAL_FIELDS: dict[str, frozenset[str]] = {"faculty.lecturer": frozenset({"contact"})}
 
 
 # ---- snapshots ------------------------------------------------------------------------------
@@ -76,26 +75,13 @@ def _related_rows(obj: models.Model, name: str) -> Any:
     return plain(related)
 
 
-def _attachments(obj: models.Model) -> list[dict[str, str]]:
-    from apps.attachments.models import Attachment
-
-    rows = Attachment.objects.filter(
-        resource_type=ContentType.objects.get_for_model(type(obj)), resource_id=obj.pk
-    ).order_by("id")
-    return [
-        {"uid": str(uid), "filename": name} for uid, name in rows.values_list("uid", "filename")
-    ]
-
-
-def snapshot(obj: models.Model, *, attachments: bool = False) -> dict[str, Any]:
+def snapshot(obj: models.Model) -> dict[str, Any]:
     """``model_to_dict``-like: fields, many-to-many ids (sorted) and the library's extras."""
     data = _row(obj)
     for field in obj._meta.many_to_many:
         data[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
     for name in getattr(obj, "EXTRA_CONTENT", ()):
         data[name] = _related_rows(obj, name)
-    if attachments:
-        data["attachments"] = _attachments(obj)
     return data
 
 
@@ -123,7 +109,10 @@ def diff(
 
 
 def personal_fields(model) -> frozenset[str]:
-    return PERSONAL_FIELDS.get(model._meta.label_lower, frozenset())
+    """Personal data (a lecturer's contact) is readable by fewer people than a resource's
+    history: only *that* it changed is recorded, never the values. Libraries name these
+    fields in their registry entry (``Library.personal_fields``)."""
+    return library_personal_fields(model)
 
 
 # ---- writing one event ----------------------------------------------------------------------
@@ -238,34 +227,7 @@ def skip_row(obj: models.Model, *, done: bool = False) -> bool:
     return True
 
 
-# ---- the decorator for services -----------------------------------------------------------
-
-
-Locator = Callable[..., tuple[type[models.Model] | None, Any]]
-
-
-def _default_locator(model):
-    def locate(*args, **kwargs):
-        return (model or (args[0] if args else kwargs.get("model"))), kwargs.get("pk")
-
-    return locate
-
-
-def attachment_resource(*args, uid=None, **kwargs):
-    """``attachment_remove(uid=...)``: the resource the attachment belongs to."""
-    from apps.attachments.models import Attachment
-
-    try:
-        row = (
-            Attachment.objects.filter(uid=uid)
-            .values_list("resource_type_id", "resource_id")
-            .first()
-        )
-    except (ValueError, TypeError, ValidationError):
-        row = None
-    if row is None:
-        return None, None
-    return ContentType.objects.get_for_id(row[0]).model_class(), row[1]
+# ---- observing the named actions of the services --------------------------------------------
 
 
 def _fetch(model, pk, *, lock: bool):
@@ -278,51 +240,43 @@ def _fetch(model, pk, *, lock: bool):
         return None
 
 
-def recorded(
-    action: str,
-    *,
-    model: type[models.Model] | None = None,
-    locate: Locator | None = None,
-    creates: bool = False,
-    attachments: bool = False,
-):
-    """Record one ``action`` event per successful call of the decorated service.
+def _snapshot(obj: models.Model | None, spec: ActionSpec) -> dict[str, Any] | None:
+    if obj is None:
+        return None
+    data = snapshot(obj)
+    if spec.details is not None:
+        data.update(spec.details(obj))
+    return data
 
-    The object is found from the call: ``model`` (or the first argument) and ``pk=``,
-    or ``locate(*args, **kwargs) -> (model, pk)``; with ``creates`` it is the returned
-    object (create, reuse). The acting user is the service's ``user=`` argument.
+
+def record_action(spec: ActionSpec, proceed, args: tuple, kwargs: dict):
+    """Record one ``spec.name`` event per successful named action (``apps.sharing.actions``).
+
+    Registered as an observer in ``AuditConfig.ready``. The object is found by the action's
+    locator, or is the returned object for actions that create; the acting user is the
+    service's ``user=`` argument.
     """
-    locator = locate or _default_locator(model)
-
-    def decorate(service):
-        @functools.wraps(service)
-        def wrapper(*args, **kwargs):
-            who = _who(kwargs.get("user"))  # one request id for the event and the triggers
-            with transaction.atomic(savepoint=False):
-                previous = suppress_triggers(who=who)
-                target, pk = (None, None) if creates else locator(*args, **kwargs)
-                before_obj = _fetch(target, pk, lock=True)
-                before = snapshot(before_obj, attachments=attachments) if before_obj else None
-                result = service(*args, **kwargs)
-                if creates:
-                    target, pk = type(result), result.pk
-                after_obj = _fetch(target, pk, lock=False)
-                after = snapshot(after_obj, attachments=attachments) if after_obj else None
-                subject = after_obj or before_obj
-                if subject is not None:
-                    record(
-                        action,
-                        model=type(subject),
-                        object_id=subject.pk,
-                        object_repr=str(subject),
-                        organization_id=getattr(subject, "owner_id", None),
-                        changes=diff(before, after, personal_fields(type(subject))),
-                        who=who,
-                    )
-                restore_triggers(previous)
-            return result
-
-        wrapper.audit_action = action
-        return wrapper
-
-    return decorate
+    who = _who(kwargs.get("user"))  # one request id for the event and the triggers
+    with transaction.atomic(savepoint=False):
+        previous = suppress_triggers(who=who)
+        target, pk = (None, None) if spec.creates else spec.locate(*args, **kwargs)
+        before_obj = _fetch(target, pk, lock=True)
+        before = _snapshot(before_obj, spec)
+        result = proceed()
+        if spec.creates:
+            target, pk = type(result), result.pk
+        after_obj = _fetch(target, pk, lock=False)
+        after = _snapshot(after_obj, spec)
+        subject = after_obj or before_obj
+        if subject is not None:
+            record(
+                spec.name,
+                model=type(subject),
+                object_id=subject.pk,
+                object_repr=str(subject),
+                organization_id=getattr(subject, "owner_id", None),
+                changes=diff(before, after, personal_fields(type(subject))),
+                who=who,
+            )
+        restore_triggers(previous)
+    return result

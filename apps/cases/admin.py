@@ -1,11 +1,6 @@
-from django.contrib import admin
-
 from apps.sharing.admin import SharedResourceAdmin
 
-from .models import Case
 
-
-@admin.register(Case)
 class CaseAdmin(SharedResourceAdmin):
     list_display = ["title", "place", "year", *SharedResourceAdmin.list_display[1:]]
     list_filter = [*SharedResourceAdmin.list_filter, "year", "domains"]

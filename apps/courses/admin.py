@@ -1,8 +1,6 @@
-from django.contrib import admin
-
 from apps.sharing.admin import SharedResourceAdmin, SharedResourceInline
 
-from .models import Course, TeachingGroupMember
+from .models import TeachingGroupMember
 
 
 class TeachingGroupInline(SharedResourceInline):
@@ -12,7 +10,6 @@ class TeachingGroupInline(SharedResourceInline):
     autocomplete_fields = ["lecturer"]
 
 
-@admin.register(Course)
 class CourseAdmin(SharedResourceAdmin):
     list_filter = [*SharedResourceAdmin.list_filter, "kind", "domains"]
     search_fields = ["title", "summary"]

@@ -1,9 +1,15 @@
+"""The course library's registry entry: what the shared apps may know of it."""
+
 from django.utils.translation import gettext_lazy as _
 
-from apps.sharing.registry import Library, register
+from apps.sharing.registry import DOMAIN, KIND, SCOPE, STATUS, Library, register
 
+from .admin import CourseAdmin
+from .api.views import CourseViewSet
 from .filtersets import CourseFilterSet
-from .models import Course
+from .models import Course, TeachingGroupMember
+from .pages import detail_context
+from .sheet import course_sheet
 
 LIBRARY = register(
     Library(
@@ -13,6 +19,17 @@ LIBRARY = register(
         label=_("Course library"),
         item_label=_("course"),
         position=1,
-        facets=("domain", "kind", "scope", "status"),
+        facets=(DOMAIN, KIND, SCOPE, STATUS),
+        viewset=CourseViewSet,
+        basename="course",
+        admin=CourseAdmin,
+        sheet=course_sheet,
+        # Domain links: the cases a course teaches and the sites it visits (its teaching group
+        # is its own rows, TeachingGroupMember, pointing at the lecturer library).
+        links=("cases", "sites"),
+        detail_template="courses/detail.html",
+        detail_context=detail_context,
+        attachments=True,
+        cache_models=(TeachingGroupMember,),
     )
 )

@@ -189,12 +189,38 @@ def _library_key_by_content_type() -> dict[tuple[str, str], str]:
 
 
 def collect(root: Organization, *, threshold: int = DEFAULT_GAP_THRESHOLD) -> Network:
-    """Everything the dashboard shows for ``root``'s network."""
+    """Everything the dashboard shows for ``root``'s network (12 queries, listed above)."""
     libs = libraries()
     keys = [lib.key for lib in libs]
     prefix = root.path
 
-    orgs = {
+    orgs = _network_organizations(root, keys)
+    library_rows = {lib.key: LibraryRow(lib) for lib in libs}
+    tiers = _count_resources(prefix, libs, keys, orgs, library_rows)
+    domains, unclassified = _count_published_by_domain(prefix, libs, keys)
+    share_rows = _count_manufacturing_courses(prefix)
+    flows = _count_reuse_flows(prefix, keys, orgs, library_rows)
+
+    present = {o.kind for o in orgs.values()}  # a district's network has no municipal tier
+    return Network(
+        root=root,
+        libraries=list(library_rows.values()),
+        tiers=[tiers[kind] for kind in TIERS if kind in present],
+        domains=_domains_shown(domains, unclassified),
+        gaps=_rank_gaps(domains, threshold),
+        threshold=threshold,
+        flows=flows,
+        shares=[share_rows[kind] for kind in TIERS if kind in present],
+        share_total=_network_share(share_rows),
+        organizations=_organizations_shown(orgs),
+        members=_members_by_tier(orgs, root),
+    )
+
+
+def _network_organizations(root: Organization, keys: list[str]) -> dict[int, Org]:
+    """The schools and departments of ``root``'s subtree, root included, by id, each with
+    zeroed counts for every library (1 query)."""
+    return {
         row["id"]: Org(
             id=row["id"],
             code=row["code"],
@@ -208,8 +234,20 @@ def collect(root: Organization, *, threshold: int = DEFAULT_GAP_THRESHOLD) -> Ne
         .values("id", "code", "name", "short_name", "kind", "path")
     }
 
-    # ---- resources by library, owner (→ tier) and status
-    library_rows = {lib.key: LibraryRow(lib) for lib in libs}
+
+def _count_resources(
+    prefix: str,
+    libs: list[Library],
+    keys: list[str],
+    orgs: dict[int, Org],
+    library_rows: dict[str, LibraryRow],
+) -> dict[str, TierRow]:
+    """What the network shares: published and pending resources by library and owner.
+
+    Adds them to each owning organisation and to ``library_rows``; returns the published
+    counts by owner tier (municipal school, district, town or street, department) and
+    library. One query per library.
+    """
     tiers = {kind: TierRow(kind, dict.fromkeys(keys, 0)) for kind in TIERS}
     for lib in libs:
         rows = (
@@ -231,9 +269,19 @@ def collect(root: Organization, *, threshold: int = DEFAULT_GAP_THRESHOLD) -> Ne
             else:
                 org.pending += row["n"]
                 library_rows[lib.key].pending += row["n"]
+    return tiers
 
-    # ---- published resources by thematic domain
-    domains: dict[int | None, DomainRow] = {
+
+def _count_published_by_domain(
+    prefix: str, libs: list[Library], keys: list[str]
+) -> tuple[dict[int, DomainRow], DomainRow]:
+    """What is taught: the network's published resources per thematic domain and library.
+
+    Returns every domain of the taxonomy (active or not) by id, in the taxonomy's order,
+    and a "No thematic domain" row for resources without any. A resource counts once in
+    each of its domains. One query for the taxonomy, then one per library.
+    """
+    domains: dict[int, DomainRow] = {
         row["id"]: DomainRow(
             id=row["id"],
             code=row["code"],
@@ -263,18 +311,33 @@ def collect(root: Organization, *, threshold: int = DEFAULT_GAP_THRESHOLD) -> Ne
             target = domains.get(row["domains"]) if row["domains"] is not None else unclassified
             if target is not None:
                 target.published[lib.key] += row["n"]
+    return domains, unclassified
 
-    domain_rows = [d for d in domains.values() if d.is_active or d.total]
+
+def _domains_shown(domains: dict[int, DomainRow], unclassified: DomainRow) -> list[DomainRow]:
+    """The domain table's rows: domains in use, and retired ones that still hold published
+    resources, in the taxonomy's order; then "No thematic domain" if any resource has none."""
+    rows = [d for d in domains.values() if d.is_active or d.total]
     if unclassified.total:
-        domain_rows.append(unclassified)
+        rows.append(unclassified)
+    return rows
+
+
+def _rank_gaps(domains: dict[int, DomainRow], threshold: int) -> list[DomainRow]:
+    """What is missing: the domains in use, fewest published resources first (ties in the
+    taxonomy's order), each given its rank and marked as a gap below ``threshold``."""
     gaps = sorted(
         (d for d in domains.values() if d.is_active), key=lambda d: (d.total, d.position, d.code)
     )
     for rank, row in enumerate(gaps, start=1):
         row.rank = rank
         row.is_gap = row.total < threshold
+    return gaps
 
-    # ---- the share of manufacturing-themed courses, by owner tier
+
+def _count_manufacturing_courses(prefix: str) -> dict[str, ShareRow]:
+    """Published courses and manufacturing-themed ones (a domain in ``MANUFACTURING_DOMAINS``)
+    by owner tier, every tier present even without courses (1 query)."""
     share_rows = {kind: ShareRow(kind) for kind in TIERS}
     rows = (
         Course.objects.filter(owner__path__startswith=prefix, status=Status.PUBLISHED)
@@ -291,31 +354,30 @@ def collect(root: Organization, *, threshold: int = DEFAULT_GAP_THRESHOLD) -> Ne
         share = share_rows.setdefault(row["owner__kind"], ShareRow(row["owner__kind"]))
         share.courses += row["courses"]
         share.manufacturing += row["manufacturing"]
-    share_total = ShareRow(
+    return share_rows
+
+
+def _network_share(share_rows: dict[str, ShareRow]) -> ShareRow:
+    """The manufacturing-themed share of the whole network: the tiers added up."""
+    return ShareRow(
         None,
         courses=sum(r.courses for r in share_rows.values()),
         manufacturing=sum(r.manufacturing for r in share_rows.values()),
     )
 
-    # ---- reuse flows: publisher → reusing school, by library
+
+def _count_reuse_flows(
+    prefix: str, keys: list[str], orgs: dict[int, Org], library_rows: dict[str, LibraryRow]
+) -> list[FlowRow]:
+    """Who reuses whose resources: reuses by publisher → reusing school and library, counted
+    when either side is in the network, largest flow first (1 query).
+
+    Adds "times reused" to the network's publishers and "reuses made" to its reusing
+    schools, and both to ``library_rows``; organisations outside the network appear in the
+    flows only.
+    """
     key_for = _library_key_by_content_type()
     outside: dict[int, Org] = {}
-
-    def org_from(row: dict, prefix_name: str) -> Org:
-        pk = row[f"{prefix_name}_id"]
-        if pk in orgs:
-            return orgs[pk]
-        if pk not in outside:
-            outside[pk] = Org(
-                id=pk,
-                code=row[f"{prefix_name}__code"],
-                name=row[f"{prefix_name}__short_name"] or row[f"{prefix_name}__name"],
-                kind=row[f"{prefix_name}__kind"],
-                path=row[f"{prefix_name}__path"],
-                in_network=False,
-            )
-        return outside[pk]
-
     org_fields = ("code", "name", "short_name", "kind", "path")
     rows = (
         ReuseRecord.objects.filter(
@@ -337,8 +399,8 @@ def collect(root: Organization, *, threshold: int = DEFAULT_GAP_THRESHOLD) -> Ne
         key = key_for.get((row["content_type__app_label"], row["content_type__model"]))
         if key is None:
             continue
-        publisher = org_from(row, "source_owner")
-        reuser = org_from(row, "organization")
+        publisher = _reuse_party(row, "source_owner", orgs, outside)
+        reuser = _reuse_party(row, "organization", orgs, outside)
         flow = flows.setdefault(
             (publisher.id, reuser.id), FlowRow(publisher, reuser, dict.fromkeys(keys, 0))
         )
@@ -349,26 +411,38 @@ def collect(root: Organization, *, threshold: int = DEFAULT_GAP_THRESHOLD) -> Ne
         if reuser.in_network:
             reuser.reuses_made += row["n"]
             library_rows[key].reuses_made += row["n"]
+    return sorted(flows.values(), key=lambda f: (-f.total, f.publisher.path, f.reuser.path))
 
-    flow_rows = sorted(flows.values(), key=lambda f: (-f.total, f.publisher.path, f.reuser.path))
-    organization_rows = sorted(
+
+def _reuse_party(row: dict, side: str, orgs: dict[int, Org], outside: dict[int, Org]) -> Org:
+    """One side (``source_owner`` or ``organization``) of a reuse row: the network's own
+    organisation, or one organisation outside the network, built once from the row."""
+    pk = row[f"{side}_id"]
+    if pk in orgs:
+        return orgs[pk]
+    if pk not in outside:
+        outside[pk] = Org(
+            id=pk,
+            code=row[f"{side}__code"],
+            name=row[f"{side}__short_name"] or row[f"{side}__name"],
+            kind=row[f"{side}__kind"],
+            path=row[f"{side}__path"],
+            in_network=False,
+        )
+    return outside[pk]
+
+
+def _organizations_shown(orgs: dict[int, Org]) -> list[Org]:
+    """The schools table's rows: every school of the network in tree order, then the partner
+    departments that published, submitted or reused something."""
+    return sorted(
         (o for o in orgs.values() if o.kind != OrganizationKind.DEPARTMENT or o.is_active),
         key=lambda o: (o.kind == OrganizationKind.DEPARTMENT, o.path),
     )
-    present = {o.kind for o in orgs.values()}  # a district's network has no municipal tier
-    return Network(
-        root=root,
-        libraries=list(library_rows.values()),
-        tiers=[tiers[kind] for kind in TIERS if kind in present],
-        domains=domain_rows,
-        gaps=gaps,
-        threshold=threshold,
-        flows=flow_rows,
-        shares=[share_rows[kind] for kind in TIERS if kind in present],
-        share_total=share_total,
-        organizations=organization_rows,
-        members={
-            kind: sum(1 for o in orgs.values() if o.kind == kind and o.id != root.pk)
-            for kind in TIERS
-        },
-    )
+
+
+def _members_by_tier(orgs: dict[int, Org], root: Organization) -> dict[str, int]:
+    """How many districts, towns or streets and departments (by tier) lie below the root."""
+    return {
+        kind: sum(1 for o in orgs.values() if o.kind == kind and o.id != root.pk) for kind in TIERS
+    }

@@ -79,15 +79,43 @@ def _row(values: list, kinds: list[str], **kwargs) -> Row:
     return Row([Cell(v, k) for v, k in zip(values, kinds, strict=True)], **kwargs)
 
 
-def build_tables(network: Network) -> dict[str, Table]:
-    libs = [row.library for row in network.libraries]
-    lib_columns = [Column(str(lib.label)) for lib in libs]
-    keys = [lib.key for lib in libs]
-    tables: dict[str, Table] = {}
+@dataclass(frozen=True)
+class _Libraries:
+    """The four libraries (courses, faculty, cases, sites) as columns, in registry order.
 
-    # ---- by library
+    Worked out once per dashboard and shared by every table that has a column per library.
+    """
+
+    keys: list[str]
+    columns: list[Column]
+
+
+def _libraries(network: Network) -> _Libraries:
+    libs = [row.library for row in network.libraries]
+    return _Libraries(
+        keys=[lib.key for lib in libs], columns=[Column(str(lib.label)) for lib in libs]
+    )
+
+
+def build_tables(network: Network) -> dict[str, Table]:
+    """Every table of the dashboard, by key, in the order the page and the workbook show them."""
+    libraries = _libraries(network)
+    return {
+        "libraries": _libraries_table(network),
+        "tiers": _tiers_table(network, libraries),
+        "domains": _domains_table(network, libraries),
+        "gaps": _gaps_table(network),
+        "flows": _flows_table(network, libraries),
+        "manufacturing": _manufacturing_table(network),
+        "schools": _schools_table(network, libraries),
+    }
+
+
+def _libraries_table(network: Network) -> Table:
+    """What the network shares, per library: its published and pending resources, how often
+    any school reused them, and how often its own schools reused a resource; with totals."""
     kinds = [TEXT, INT, INT, INT, INT]
-    tables["libraries"] = Table(
+    return Table(
         key="libraries",
         title=_("Resources by library"),
         columns=[
@@ -122,12 +150,16 @@ def build_tables(network: Network) -> dict[str, Table]:
         ),
     )
 
-    # ---- by tier
+
+def _tiers_table(network: Network, libraries: _Libraries) -> Table:
+    """Who publishes: published resources by the owner's tier (municipal school, district,
+    town or street, department) and library, with totals."""
+    keys = libraries.keys
     kinds = [TEXT, *[INT] * len(keys), INT]
-    tables["tiers"] = Table(
+    return Table(
         key="tiers",
         title=_("Published resources by tier"),
-        columns=[Column(_("Tier"), TEXT), *lib_columns, Column(_("Total"))],
+        columns=[Column(_("Tier"), TEXT), *libraries.columns, Column(_("Total"))],
         rows=[
             _row([t.label, *[t.published[k] for k in keys], t.total], kinds) for t in network.tiers
         ],
@@ -143,12 +175,16 @@ def build_tables(network: Network) -> dict[str, Table]:
         note=_("The tier is the owner's: municipal school, district, town or street, department."),
     )
 
-    # ---- by thematic domain
+
+def _domains_table(network: Network, libraries: _Libraries) -> Table:
+    """What is taught: published resources per thematic domain and library. Domains no longer
+    in use are marked, and resources without a domain come last, muted."""
+    keys = libraries.keys
     kinds = [TEXT, *[INT] * len(keys), INT]
-    tables["domains"] = Table(
+    return Table(
         key="domains",
         title=_("Published resources by thematic domain"),
-        columns=[Column(_("Thematic domain"), TEXT), *lib_columns, Column(_("Total"))],
+        columns=[Column(_("Thematic domain"), TEXT), *libraries.columns, Column(_("Total"))],
         rows=[
             _row(
                 [
@@ -167,8 +203,11 @@ def build_tables(network: Network) -> dict[str, Table]:
         ),
     )
 
-    # ---- gaps
-    tables["gaps"] = Table(
+
+def _gaps_table(network: Network) -> Table:
+    """What is missing: the thematic domains in use, fewest published resources first, those
+    below the threshold marked as gaps to fill."""
+    return Table(
         key="gaps",
         title=_("Thematic domains with few resources"),
         columns=[
@@ -192,9 +231,14 @@ def build_tables(network: Network) -> dict[str, Table]:
         % {"threshold": network.threshold},
     )
 
-    # ---- reuse flows
+
+def _flows_table(network: Network, libraries: _Libraries) -> Table:
+    """What is reused, from whom: one row per publisher → reusing school with both tiers and
+    the count per library, largest first; a school reusing its own resource is marked. The
+    total row appears only once there is any reuse."""
+    keys = libraries.keys
     kinds = [TEXT, TEXT, TEXT, TEXT, *[INT] * len(keys), INT]
-    tables["flows"] = Table(
+    return Table(
         key="flows",
         title=_("Reuse from publisher to reusing school"),
         columns=[
@@ -202,7 +246,7 @@ def build_tables(network: Network) -> dict[str, Table]:
             Column(_("Publisher's tier"), TEXT),
             Column(_("Reusing school"), TEXT),
             Column(_("Reusing school's tier"), TEXT),
-            *lib_columns,
+            *libraries.columns,
             Column(_("Total")),
         ],
         rows=[
@@ -244,9 +288,12 @@ def build_tables(network: Network) -> dict[str, Table]:
         empty=_("No reuse yet."),
     )
 
-    # ---- manufacturing share
+
+def _manufacturing_table(network: Network) -> Table:
+    """How much of the course library is about manufacturing: published courses and the
+    manufacturing-themed share, per owner tier and for the whole network."""
     kinds = [TEXT, INT, INT, PERCENT]
-    tables["manufacturing"] = Table(
+    return Table(
         key="manufacturing",
         title=_("Manufacturing-themed courses"),
         columns=[
@@ -272,15 +319,20 @@ def build_tables(network: Network) -> dict[str, Table]:
         ),
     )
 
-    # ---- by school
+
+def _schools_table(network: Network, libraries: _Libraries) -> Table:
+    """Each organisation of the network (schools in tree order, then active partner
+    departments): published per library, pending, times reused and reuses made; schools
+    with nothing to show are muted."""
+    keys = libraries.keys
     kinds = [TEXT, TEXT, *[INT] * len(keys), INT, INT, INT, INT]
-    tables["schools"] = Table(
+    return Table(
         key="schools",
         title=_("Schools and departments of this network"),
         columns=[
             Column(_("Organisation"), TEXT),
             Column(_("Tier"), TEXT),
-            *lib_columns,
+            *libraries.columns,
             Column(_("Published")),
             Column(_("Pending review")),
             Column(_("Times reused")),
@@ -307,7 +359,6 @@ def build_tables(network: Network) -> dict[str, Table]:
             "published, submitted or reused something."
         ),
     )
-    return tables
 
 
 def build_charts(network: Network) -> dict[str, dict]:

@@ -1,8 +1,11 @@
 """Excel (.xlsx) in and out for the four libraries: templates, checked imports, exports.
 
 Where things are
-    columns.py     one ``LibrarySpec`` per library (课程库, 师资库, 案例库, 现场教学库) and its
-                   ``Column``s: header, content field, how a cell is read, written, compared.
+    columns.py     the vocabulary of a sheet: ``LibrarySpec`` and the ``Column`` types (header,
+                   content field, how a cell is read, written, compared). Each library
+                   declares its own sheet with them (``apps/<library>/sheet.py``) and names
+                   it in its registry entry; ``spec_for(model)`` finds it.
+    limits.py      how large one import may be.
     importing.py   ``import_workbook(model, fileobj, *, user, owner_code)``.
     workbooks.py   ``export_workbook(model, queryset, *, user)``, ``template_workbook(model)``.
     services.py    the public names of both; exceptions.py ``ImportRejected`` / ``RowError``.
@@ -40,10 +43,11 @@ Decisions
       (zip bombs); the workbook is opened read-only with dimensions reset. Problems are
       listed up to 1000 (the count is always given). The API answers 400 problem+json
       with ``errors`` keyed ``rows.<row>.<column>`` (or ``file`` / ``owner``) and ``rows``.
-    * Contact columns (手机, 电子邮箱, 证件号码) are read only if ``faculty.privacy`` lets the
-      importer read the new owner's lecturers; from empty cells no contact row is made.
-      On export they are filled per row by ``may_read_contact`` and omitted when no row
-      qualifies; only the readable lecturers' contact rows are ever queried.
+    * Personal columns (a lecturer's 手机, 电子邮箱, 证件号码) are read only if the library's
+      spec lets the importer write them (``may_write_personal``; for lecturers:
+      ``faculty.privacy``); from empty cells no contact row is made. On export they are
+      filled per row the spec says is readable (``readable_personal``) and omitted when
+      no row qualifies; only the readable rows' personal data is ever queried.
     * Exports re-select exactly what they print (dropping the viewset's own joins and
       prefetches): one query for rows, one per multi-valued column, one for contact data.
       Text is always written as text (a cell starting with "=" is never a formula), with

@@ -1,20 +1,19 @@
-"""What each library's sheet looks like: one ``LibrarySpec`` per library, one ``Column`` per cell.
+"""The vocabulary of a library's sheet: ``LibrarySpec`` and the ``Column`` types.
 
-A column knows its fixed Chinese header (the file format, the same in every
-interface language), the content field it fills, how to read a cell into a
-value (``parse``), how to write the stored value back (``export``) and how to
-compare the two (``current`` / ``comparable``), so that a re-imported row can
-be recognised as unchanged. Scalar cells are checked by the model field's own
-``clean`` (length, range, decimal places, e-mail), so a cell is accepted
-exactly when the model would accept it.
-"""
+Each library declares its own sheet in its folder (``apps/<library>/sheet.py``) with these
+types and names it in its registry entry (``Library.sheet``). A column knows its fixed
+Chinese header (the file format, the same in every interface language), the content field it
+fills, how to read a cell into a value (``parse``), how to write the stored value back
+(``export``) and how to compare the two (``current`` / ``comparable``), so that a re-
+imported row can be recognised as unchanged. Scalar cells are checked by the model field's
+own ``clean`` (length, range, decimal places, e-mail), so a cell is accepted exactly when
+the model would accept it."""
 
 from __future__ import annotations
 
 import datetime
 import re
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,6 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.models import Organization, OrganizationKind
+from apps.sharing.registry import find_library
 
 # Multi-valued cells: 、 , ， ; ； or line breaks between the values.
 SEPARATORS = re.compile(r"[、,，;；\n]+")
@@ -363,39 +363,6 @@ class ChoiceColumn(Column):
         return self.names.get(code, code)
 
 
-class ContactColumn(TextColumn):
-    """A lecturer's personal contact data, written and read only as ``faculty.privacy`` allows."""
-
-    target = "contact"
-
-    def bind(self, model):
-        from apps.faculty.models import LecturerContact
-
-        self.model_field = LecturerContact._meta.get_field(self.field)
-
-    def rule_text(self) -> str:
-        return " ".join(
-            [
-                super().rule_text(),
-                gettext(
-                    "Personal data: stored only by those who may read it, and exported "
-                    "only to them."
-                ),
-            ]
-        )
-
-    def export(self, obj, context):
-        contact = context.contacts.get(obj.pk)
-        return getattr(contact, self.field, "") if contact is not None else ""
-
-    def current(self, obj):
-        try:
-            contact = obj.contact
-        except models.ObjectDoesNotExist:
-            return ""
-        return cell_text(getattr(contact, self.field))
-
-
 class ReadOnlyColumn:
     """An export-only column (编号, 所属单位 ...): written out, ignored on import."""
 
@@ -540,138 +507,36 @@ class LibrarySpec:
         """Rules across cells of one row → ``[(header, message)]``; libraries override."""
         return []
 
+    # ---- personal data (the ``contact_columns``): libraries that have some override these
 
-class TeachingSiteSpec(LibrarySpec):
-    def check_row(self, given, current):
-        if "town" not in given and "district" not in given:
-            return []
-        town = given["town"] if "town" in given else getattr(current, "town", None)
-        if "district" in given:
-            district_id = given["district"].pk if given["district"] is not None else None
-        else:
-            district_id = getattr(current, "district_id", None)
-        if town is not None and (district_id is None or town.parent_id != district_id):
-            header = next(c.header for c in self.columns if c.field == "town")
-            return [(header, str(_("The town must lie in the site's district.")))]
-        return []
+    def may_write_personal(self, actor, owner) -> bool:
+        """May ``actor`` fill the personal columns of new or matched rows of ``owner``?"""
+        return False
 
-
-def _course_spec() -> LibrarySpec:
-    from apps.courses.models import Course
-    from apps.taxonomy.models import CourseKind, TeachingMethod, ThematicDomain
-
-    return LibrarySpec(
-        Course,
-        label="课程库",
-        columns=[
-            TextColumn("课程名称", "title", _("Course title"), aliases=("标题",), width=30),
-            TextColumn("简介", "summary", width=40),
-            TextColumn("大纲", "outline", width=40),
-            TermsColumn("专题领域", "domains", ThematicDomain, width=24),
-            TermColumn("课程类型", "kind", CourseKind),
-            TermsColumn("教学方法", "methods", TeachingMethod, width=20),
-            NumberColumn("课时", "class_hours", width=8),
-            TextColumn("培训对象", "target_audience", width=20),
-        ],
-        select=("kind",),
-    )
-
-
-def _lecturer_spec() -> LibrarySpec:
-    from apps.faculty.models import Employment, Lecturer
-    from apps.taxonomy.models import LecturerKind, ThematicDomain
-
-    return LibrarySpec(
-        Lecturer,
-        label="师资库",
-        columns=[
-            TextColumn("姓名", "title", _("Name"), aliases=("标题",), width=12),
-            TermColumn("师资类别", "kind", LecturerKind, width=20),
-            TextColumn("工作单位", "employer", width=24),
-            TextColumn("职务", "position"),
-            TextColumn("职称", "professional_title"),
-            ChoiceColumn(
-                "专兼职",
-                "employment",
-                {Employment.FULL_TIME: "专职", Employment.PART_TIME: "兼职"},
-                width=8,
-            ),
-            TermsColumn("擅长领域", "domains", ThematicDomain, width=24),
-            TextColumn("简介", "biography", width=40),
-        ],
-        contact_columns=[
-            ContactColumn("手机", "phone", width=14),
-            ContactColumn("电子邮箱", "email", width=22),
-            ContactColumn("证件号码", "id_number", width=20),
-        ],
-        select=("kind",),
-    )
-
-
-def _case_spec() -> LibrarySpec:
-    from apps.cases.models import Case
-    from apps.taxonomy.models import ThematicDomain
-
-    places = (OrganizationKind.DISTRICT, OrganizationKind.TOWN)
-    return LibrarySpec(
-        Case,
-        label="案例库",
-        columns=[
-            TextColumn("标题", "title", width=30),
-            TextColumn("背景", "background", width=40),
-            TextColumn("关键问题", "key_issues", width=30),
-            TextColumn("教学使用说明", "teaching_notes", width=30),
-            TextColumn("讨论题", "discussion_questions", width=30),
-            TermsColumn("专题领域", "domains", ThematicDomain, width=24),
-            TextColumn("行业", "industry"),
-            OrganizationColumn("发生地编码", "place", places, width=12),
-            NumberColumn("年份", "year", width=8),
-            OrganizationColumn(
-                "报送部门编码", "contributing_department", (OrganizationKind.DEPARTMENT,), width=14
-            ),
-        ],
-        select=("place", "contributing_department"),
-    )
-
-
-def _site_spec() -> LibrarySpec:
-    from apps.taxonomy.models import SiteCategory, ThematicDomain
-    from apps.teaching_sites.models import TeachingSite
-
-    return TeachingSiteSpec(
-        TeachingSite,
-        label="现场教学库",
-        columns=[
-            TextColumn("名称", "title", _("Name of the site"), aliases=("标题",), width=30),
-            TermColumn("类别", "category", SiteCategory, width=20),
-            TextColumn("承接单位", "host_organization", width=24),
-            TextColumn("地址", "address", width=30),
-            OrganizationColumn("区编码", "district", (OrganizationKind.DISTRICT,), width=10),
-            OrganizationColumn(
-                "镇街编码",
-                "town",
-                (OrganizationKind.TOWN,),
-                _("Town or street; it must lie in the district"),
-                width=12,
-            ),
-            NumberColumn("纬度", "latitude", width=12),
-            NumberColumn("经度", "longitude", width=12),
-            TextColumn("教学要点", "teaching_points", width=40),
-            TermsColumn("专题领域", "domains", ThematicDomain, width=24),
-            NumberColumn("时长（分钟）", "visit_minutes", aliases=("时长(分钟)",), width=12),
-            NumberColumn("容量", "capacity", width=8),
-            TextColumn("参观联系人", "visit_contact", width=20),
-        ],
-        select=("category", "district", "town"),
-    )
-
-
-@cache
-def _specs() -> dict[str, LibrarySpec]:
-    specs = [_course_spec(), _lecturer_spec(), _case_spec(), _site_spec()]
-    return {spec.model._meta.label_lower: spec for spec in specs}
+    def readable_personal(self, objs, actor) -> dict:
+        """Row id → its personal data object, for the rows ``actor`` may read (one query)."""
+        return {}
 
 
 def spec_for(model) -> LibrarySpec | None:
-    """The sheet of ``model``'s library, or None for a model without one."""
-    return _specs().get(model._meta.label_lower)
+    """The sheet of ``model``'s library (``Library.sheet``), or None for a model without one.
+
+    Built once per library: binding the columns reads the model's fields.
+    """
+    library = find_library(model)
+    if library is None or library.sheet is None:
+        return None
+    if library.key not in _built:
+        _built[library.key] = library.sheet()
+    return _built[library.key]
+
+
+_built: dict[str, LibrarySpec] = {}
+
+
+def library_spec(model) -> LibrarySpec:
+    """The sheet of ``model``'s library; a model without one is a programming error."""
+    spec = spec_for(model)
+    if spec is None:
+        raise ValueError(f"{model._meta.label} has no Excel columns")
+    return spec

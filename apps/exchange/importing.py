@@ -29,14 +29,13 @@ from .columns import (
     Lookups,
     OrganizationColumn,
     cell_text,
+    library_spec,
 )
 from .exceptions import ImportRejected, RowError, file_problem
-from .workbooks import library_spec
+from .limits import MAX_BYTES, MAX_ROWS
 
 logger = logging.getLogger(__name__)
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a small file that unpacks into gigabytes is refused
 
 NOT_XLSX = _(
@@ -94,7 +93,7 @@ def import_workbook(model, fileobj, *, user, owner_code: str) -> ImportResult:
         )
 
     headers, rows = read_sheet(fileobj)
-    contact_allowed = bool(spec.contact_columns) and _may_read_contact(actor, model, owner)
+    contact_allowed = bool(spec.contact_columns) and spec.may_write_personal(actor, owner)
     columns, errors = _match_headers(spec, headers, contact_allowed)
     if errors:
         raise ImportRejected(rows=errors)
@@ -121,12 +120,6 @@ def import_workbook(model, fileobj, *, user, owner_code: str) -> ImportResult:
             else:
                 result.updated += 1
     return result
-
-
-def _may_read_contact(actor, model, owner) -> bool:
-    from apps.faculty.privacy import may_read_contact
-
-    return may_read_contact(actor, model(owner=owner))
 
 
 # ---- the file ----------------------------------------------------------------------------------

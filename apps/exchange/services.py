@@ -1,7 +1,8 @@
 """The public face of the exchange: build templates and exports, import workbooks."""
 
 from .exceptions import ImportRejected, RowError
-from .importing import MAX_BYTES, MAX_ROWS, ImportResult, import_workbook
+from .importing import ImportResult, import_workbook
+from .limits import MAX_BYTES, MAX_ROWS
 from .workbooks import (
     XLSX_CONTENT_TYPE,
     export_filenames,

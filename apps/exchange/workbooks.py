@@ -19,12 +19,12 @@ from .columns import (
     READ_ONLY_ORDER,
     ChoiceColumn,
     ExportContext,
-    LibrarySpec,
     Lookups,
     TermColumn,
     TermsColumn,
-    spec_for,
+    library_spec,
 )
+from .limits import MAX_BYTES, MAX_ROWS
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_CELL_CHARS = 32767  # Excel refuses longer cells
@@ -33,13 +33,6 @@ HEADER_FONT = Font(bold=True)
 REQUIRED_FONT = Font(bold=True, color="C00000")
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def library_spec(model) -> LibrarySpec:
-    spec = spec_for(model)
-    if spec is None:
-        raise ValueError(f"{model._meta.label} has no Excel columns")
-    return spec
 
 
 def cell_value(value):
@@ -87,7 +80,7 @@ def export_workbook(model, queryset, *, user) -> bytes:
     rows = list(spec.prepare_export(queryset))
     contacts = {}
     if spec.contact_columns:
-        contacts = _readable_contacts(rows, actor_for(user))
+        contacts = spec.readable_personal(rows, actor_for(user))
     columns = spec.export_columns(with_contact=bool(contacts))
     context = ExportContext(contacts)
 
@@ -106,19 +99,6 @@ def export_workbook(model, queryset, *, user) -> bytes:
     return _save(workbook)
 
 
-def _readable_contacts(lecturers, actor) -> dict:
-    """Contact rows of exactly the lecturers the actor may read (one query, none if no row)."""
-    from apps.faculty.models import LecturerContact
-    from apps.faculty.privacy import may_read_contact
-
-    allowed = [lecturer.pk for lecturer in lecturers if may_read_contact(actor, lecturer)]
-    if not allowed:
-        return {}
-    found = {c.lecturer_id: c for c in LecturerContact.objects.filter(lecturer_id__in=allowed)}
-    # A readable lecturer without a contact row still gets (empty) contact cells.
-    return {pk: found.get(pk) for pk in allowed}
-
-
 def export_filenames(model) -> tuple[str, str]:
     """(Chinese file name, ASCII fallback) for an export made now, in local time."""
     spec = library_spec(model)
@@ -131,8 +111,6 @@ def export_filenames(model) -> tuple[str, str]:
 
 def template_workbook(model) -> bytes:
     """An empty sheet with the importable headers, and a second sheet explaining each column."""
-    from .importing import MAX_BYTES, MAX_ROWS
-
     spec = library_spec(model)
     lookups = Lookups()
     columns = spec.importable

@@ -3,7 +3,7 @@ from django.contrib import admin
 from apps.accounts.actor import actor_for
 from apps.sharing.admin import SharedResourceAdmin
 
-from .models import Lecturer, LecturerContact
+from .models import LecturerContact
 from .privacy import may_read_contact
 
 
@@ -27,7 +27,6 @@ class ContactInline(admin.StackedInline):
         return self._allowed(request, obj)
 
 
-@admin.register(Lecturer)
 class LecturerAdmin(SharedResourceAdmin):
     list_display = ["title", "kind", "employer", *SharedResourceAdmin.list_display[1:]]
     list_filter = [*SharedResourceAdmin.list_filter, "kind", "employment", "domains"]

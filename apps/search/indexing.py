@@ -19,10 +19,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from .tokens import index_text
 
 SEARCH_COLUMNS = ("search_title", "search_body")
+
+# Sent after ``reindex`` rewrote search columns with ``bulk_update`` (which sends no
+# ``post_save``): whoever caches search results (``apps.sharing.content_version``) listens.
+columns_refilled = Signal()
 
 
 def search_columns(obj) -> tuple[str, str]:
@@ -69,7 +74,5 @@ def reindex(
         last_pk = batch[-1].pk
         if progress is not None:
             progress(done, total)
-    from apps.sharing.content_version import content_changed
-
-    content_changed()  # bulk_update sends no signal: cached search results must go
+    columns_refilled.send(sender=model, count=done)  # cached search results must go
     return done

@@ -1,9 +1,17 @@
-"""The REST contract every library follows: one base serializer and one base viewset."""
+"""The REST parts every library is built from: one base serializer and one base viewset.
+
+A library subclasses ``SharedResourceViewSet`` in its own folder (its serializer, filters,
+prefetches and own actions) and names it in its registry entry. The API layer
+(``apps.api.viewsets``) composes the served viewset from it and the features (history,
+Excel, attachments) and makes the handlers marked ``@idempotent`` replay retries. This
+module imports none of them.
+"""
 
 from __future__ import annotations
 
 import re
 
+from django.db.models import Prefetch
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -24,15 +32,13 @@ from rest_framework.settings import api_settings
 
 from apps.accounts.actor import actor_for
 from apps.accounts.models import ApiToken
-from apps.api.idempotency import idempotent
-from apps.api.schema import IF_MATCH, endpoint
-from apps.audit.api import HistoryViewSetMixin
-from apps.exchange.api import ExchangeViewSetMixin
 from apps.organizations.models import Organization
 
 from . import list_cache, services
 from .choices import Scope, Status
 from .models import ReuseRecord
+from .openapi import IF_MATCH, endpoint
+from .registry import linked_models
 
 
 class SharedResourceSerializer(serializers.ModelSerializer):
@@ -154,9 +160,14 @@ class StableOrderingFilter(OrderingFilter):
         return ordering
 
 
+def idempotent(handler):
+    """Mark a POST handler whose retry with the same ``Idempotency-Key`` must replay its first
+    answer. The API layer (``apps.api.idempotency``) gives the marked handlers that behaviour."""
+    handler.idempotent = True
+    return handler
+
+
 class SharedResourceViewSet(
-    ExchangeViewSetMixin,
-    HistoryViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -236,8 +247,19 @@ class SharedResourceViewSet(
         return self.get_paginated_response(serializer.data).data
 
     def get_prefetches(self) -> list:
-        """Prefetches for the items; libraries add per-user ``Prefetch`` of visible links."""
-        return list(self.prefetch)
+        """Prefetches for the items: the library's own, and for each link to another library
+        (``Library.links``) that the item shows, only the resources the reader may see, so a
+        link never reveals what is out of reach. Libraries add further ``Prefetch`` objects."""
+        user = self.request.user
+        shown = set(self.get_serializer_class().Meta.fields)
+        return [
+            *self.prefetch,
+            *(
+                Prefetch(name, queryset=related.objects.restrict(user, "view").only("id"))
+                for name, related in linked_models(self.model)
+                if name in shown
+            ),
+        ]
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

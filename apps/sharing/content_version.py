@@ -68,12 +68,21 @@ def _watched(sender) -> bool:
     return issubclass(sender, SharedResource) or sender in _other_models()
 
 
+def watch(model) -> None:
+    """Changes to ``model``'s rows raise the version too (for apps above the engine whose rows
+    a list shows, e.g. attachments; libraries name theirs in ``Library.cache_models``)."""
+    global _others
+    _watched_by_apps.add(model)
+    _others = None
+
+
+_watched_by_apps: set = set()
+
+
 def _other_models() -> frozenset:
     """Besides the libraries' resources: every model whose rows a cached list shows."""
     global _others
     if _others is None:
-        from apps.attachments.models import Attachment
-        from apps.courses.models import TeachingGroupMember
         from apps.organizations.models import Organization
         from apps.taxonomy.models import (
             CourseKind,
@@ -84,11 +93,10 @@ def _other_models() -> frozenset:
         )
 
         from .models import ReuseRecord
+        from .registry import cache_models
 
         _others = frozenset(
             {
-                TeachingGroupMember,
-                Attachment,
                 Organization,
                 ReuseRecord,
                 ThematicDomain,
@@ -96,6 +104,8 @@ def _other_models() -> frozenset:
                 TeachingMethod,
                 LecturerKind,
                 SiteCategory,
+                *cache_models(),
+                *_watched_by_apps,
             }
         )
     return _others
@@ -124,9 +134,19 @@ def _relation_changed(sender, instance, action, **kwargs) -> None:
         content_changed()
 
 
+def _search_columns_refilled(sender, **kwargs) -> None:
+    content_changed()
+
+
 def connect_signals() -> None:
     """Listen to every save, delete and relation change; ``_watched`` picks the ones that
-    matter. (Connected without a sender: the libraries register after this app is ready.)"""
+    matter. (Connected without a sender: the libraries register after this app is ready.)
+    A reindex of the search columns (``apps.search.indexing.reindex``) counts as a change."""
+    from apps.search.indexing import columns_refilled
+
+    columns_refilled.connect(
+        _search_columns_refilled, weak=False, dispatch_uid="content-version-search"
+    )
     post_save.connect(_saved_or_deleted, weak=False, dispatch_uid="content-version-save")
     post_delete.connect(_saved_or_deleted, weak=False, dispatch_uid="content-version-delete")
     m2m_changed.connect(_relation_changed, weak=False, dispatch_uid="content-version-m2m")

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.actor import actor_for
-from apps.audit.recorder import recorded
 from apps.organizations.models import Organization, OrganizationKind
 
+from .actions import action
 from .choices import Scope, Status
 from .exceptions import ActionDenied, InvalidInput, InvalidTransition, ResourceNotFound
 from .models import ReuseRecord, SharedResource
@@ -110,7 +110,7 @@ def _require_complete(obj: SharedResource) -> None:
 
 
 @transaction.atomic
-@recorded("create", creates=True)
+@action("create", creates=True)
 def resource_create(
     model: type[SharedResource], *, user, owner_code: str, data: dict[str, Any]
 ) -> SharedResource:
@@ -138,7 +138,7 @@ def resource_create_and_submit(
 
 
 @transaction.atomic
-@recorded("update")
+@action("update")
 def resource_update(
     model: type[SharedResource], *, user, pk, data: dict[str, Any], expected_version=None
 ) -> SharedResource:
@@ -164,7 +164,7 @@ def resource_update(
 
 
 @transaction.atomic
-@recorded("delete")
+@action("delete")
 def resource_delete(model: type[SharedResource], *, user, pk, expected_version=None) -> None:
     obj = _lock(model, pk, user)
     policy.check_delete(actor_for(user), obj)
@@ -173,7 +173,7 @@ def resource_delete(model: type[SharedResource], *, user, pk, expected_version=N
 
 
 @transaction.atomic
-@recorded("submit")
+@action("submit")
 def resource_submit(
     model: type[SharedResource], *, user, pk, scope: str, expected_version=None
 ) -> SharedResource:
@@ -191,7 +191,7 @@ def resource_submit(
 
 
 @transaction.atomic
-@recorded("publish")
+@action("publish")
 def resource_publish(
     model: type[SharedResource], *, user, pk, scope: str, expected_version=None
 ) -> SharedResource:
@@ -212,7 +212,7 @@ def resource_publish(
 
 
 @transaction.atomic
-@recorded("reject")
+@action("reject")
 def resource_reject(
     model: type[SharedResource], *, user, pk, reason: str, expected_version=None
 ) -> SharedResource:
@@ -228,7 +228,7 @@ def resource_reject(
 
 
 @transaction.atomic
-@recorded("withdraw")
+@action("withdraw")
 def resource_withdraw(
     model: type[SharedResource], *, user, pk, expected_version=None
 ) -> SharedResource:
@@ -240,7 +240,7 @@ def resource_withdraw(
 
 
 @transaction.atomic
-@recorded("reuse", creates=True)
+@action("reuse", creates=True)
 def resource_reuse(model: type[SharedResource], *, user, pk, target_code: str) -> SharedResource:
     """Copy a published resource into ``target_code``'s drafts, linked to its source version."""
     target = _organization(target_code)

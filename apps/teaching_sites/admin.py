@@ -1,8 +1,6 @@
-from django.contrib import admin
-
 from apps.sharing.admin import SharedResourceAdmin, SharedResourceInline
 
-from .models import LifecycleEvent, TeachingSite
+from .models import LifecycleEvent
 
 
 class LifecycleEventInline(SharedResourceInline):
@@ -23,7 +21,6 @@ class LifecycleEventInline(SharedResourceInline):
         return False
 
 
-@admin.register(TeachingSite)
 class TeachingSiteAdmin(SharedResourceAdmin):
     list_display = [
         "title",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.actor import actor_for
-from apps.audit.recorder import recorded
+from apps.sharing.actions import action
 from apps.sharing.exceptions import InvalidInput, InvalidTransition
 from apps.sharing.policy import policy
 from apps.sharing.services import lock_for_write
@@ -17,7 +17,7 @@ from .models import LIFECYCLE_MOVES, LifecycleEvent, TeachingSite
 
 
 @transaction.atomic
-@recorded("lifecycle", model=TeachingSite)
+@action("lifecycle", model=TeachingSite)
 def site_change_lifecycle(
     *,
     user,

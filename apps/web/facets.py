@@ -17,28 +17,13 @@ from apps.accounts.actor import Actor
 from apps.sharing import list_cache
 from apps.taxonomy.models import ThematicDomain
 
-FACET_FIELDS = {
-    "domain": ("domains__code", "domains__name"),
-    "kind": ("kind__code", "kind__name"),
-    "category": ("category__code", "category__name"),
-}
-DISTRICT_FIELDS = {
-    "sites": ("district__code", "district__name"),
-    "default": ("place__parent__code", "place__parent__name"),
-}
-
 
 def _facet_fields(library) -> dict[str, tuple[str, str | None]]:
-    """Facet name → (code field, label field or None) for this library, tier last."""
-    model_fields = {f.name for f in library.model._meta.get_fields()}
-    fields: dict[str, tuple[str, str | None]] = {}
-    for name in library.facets:
-        if name == "district":
-            fields[name] = DISTRICT_FIELDS.get(library.key, DISTRICT_FIELDS["default"])
-        elif name in FACET_FIELDS:
-            fields[name] = FACET_FIELDS[name]
-        elif name in model_fields:
-            fields[name] = (name, None)
+    """Facet name → (code field, label field or None) for this library (``Library.facets``),
+    tier last."""
+    fields: dict[str, tuple[str, str | None]] = {
+        facet.name: (facet.code, facet.label_field) for facet in library.facets
+    }
     fields["tier"] = ("owner__kind", None)
     return fields
 

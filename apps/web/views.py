@@ -20,31 +20,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.actor import actor_for
-from apps.attachments.services import ATTACHABLE, attachment_add, attachments_of
+from apps.attachments.services import attachable, attachment_add, attachments_of
 from apps.audit.access import page_history
-from apps.faculty.privacy import may_read_contact
 from apps.organizations.models import OrganizationKind
 from apps.sharing import content_version, list_cache, services
 from apps.sharing.choices import Scope, Status
 from apps.sharing.exceptions import ResourceNotFound, SharingError
 from apps.sharing.policy import policy
-from apps.sharing.registry import get_library, libraries
+from apps.sharing.registry import get_library, libraries, linked_models
 
 from .context import SESSION_KEY, current_seat
 from .facets import facet_counts
 from .forms import ReasonForm, ReuseForm, ScopeForm, owner_field, resource_form_class
 
 PAGE_SIZE = 20
-FACET_LABELS = {
-    "domain": gettext_lazy("Thematic domain"),
-    "kind": gettext_lazy("Kind"),
-    "category": gettext_lazy("Category"),
-    "district": gettext_lazy("Located in district"),
-    "lifecycle": gettext_lazy("Lifecycle"),
-    "employment": gettext_lazy("Full-time or part-time"),
-    "scope": gettext_lazy("Scope"),
-    "status": gettext_lazy("Status"),
-}
 SORTS = {
     "new": ("-id",),
     "updated": ("-updated_at", "-id"),
@@ -137,7 +126,8 @@ def _facets(library, counts, request):
         "tier": dict(OrganizationKind.choices),
     }
     facets = []
-    for name in [*library.facets, "tier"]:
+    labels_of = {facet.name: facet.label for facet in library.facets}
+    for name in [*library.facet_names, "tier"]:
         rows = counts["facets"].get(name)
         if rows is None:
             continue
@@ -148,7 +138,7 @@ def _facets(library, counts, request):
             (code, label if label is not None else labels.get(code, code), n)
             for code, label, n in rows
         ]
-        label = _("Owning tier") if name == "tier" else FACET_LABELS.get(name, name)
+        label = _("Owning tier") if name == "tier" else labels_of.get(name) or name
         facets.append({"name": name, "label": label, "values": _facet_links(request, name, values)})
     return facets
 
@@ -273,7 +263,6 @@ def library_detail(request, key, pk):
     library = _library(key)
     obj = _get_visible(library, request.user, pk)
     actor = actor_for(request.user)
-    visible = {lib.key: lib.model.objects.restrict(request.user, "view") for lib in libraries()}
     context = {
         "library": library,
         "obj": obj,
@@ -289,27 +278,16 @@ def library_detail(request, key, pk):
         "reuse_form": ReuseForm(user=request.user, initial={"owner": _current_org_id(request)}),
         "history": page_history(request.user, obj),
     }
-    if (library.model._meta.app_label, library.model._meta.model_name) in ATTACHABLE:
+    if attachable(library.model):
         context["attachments"] = attachments_of(obj)
         context["can_attach"] = "edit" in context["actions"]
-    if key == "courses":
-        context["group"] = obj.teaching_group.filter(
-            lecturer__in=visible["faculty"]
-        ).select_related("lecturer", "lecturer__kind")
-        context["cases"] = obj.cases.filter(pk__in=visible["cases"].values("pk"))
-        context["sites"] = obj.sites.filter(pk__in=visible["sites"].values("pk"))
-    elif key == "faculty":
-        context["teaches"] = obj.group_seats.filter(course__in=visible["courses"]).select_related(
-            "course"
-        )
-        context["contact"] = getattr(obj, "contact", None) if may_read_contact(actor, obj) else None
-        context["sites"] = obj.sites.filter(pk__in=visible["sites"].values("pk"))
-    elif key == "cases":
-        context["courses"] = obj.courses.filter(pk__in=visible["courses"].values("pk"))
-    elif key == "sites":
-        context["lecturers"] = obj.lecturers.filter(pk__in=visible["faculty"].values("pk"))
-        context["courses"] = obj.courses.filter(pk__in=visible["courses"].values("pk"))
-        context["events"] = obj.events.select_related("user")
+    # The library's own section: its links to other libraries (only what the reader may
+    # see) and whatever else the library says its section needs.
+    for name, related in linked_models(library.model):
+        visible = related.objects.restrict(request.user, "view").values("pk")
+        context[name] = getattr(obj, name).filter(pk__in=visible)
+    if library.detail_context is not None:
+        context.update(library.detail_context(obj, user=request.user, actor=actor))
     return render(request, "web/library_detail.html", context)
 
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "apps.dashboard",
     "apps.audit",
     "apps.api",
+    "apps.backoffice",
     "apps.web",
     "seeds",
 ]

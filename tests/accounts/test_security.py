@@ -9,6 +9,7 @@ from apps.accounts.models import ApiToken
 from apps.api.throttling import TokenRateThrottle
 from tests.conftest import ORG
 from tests.factories import CourseFactory
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -20,16 +21,9 @@ def fresh_cache():
     cache.clear()
 
 
-def token_client(user, **kwargs):
-    _token, raw = ApiToken.issue(user=user, **kwargs)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client, raw
-
-
 def test_a_token_change_without_if_match_is_428_and_changes_nothing(persona):
     course = CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"))
-    client, _raw = token_client(persona("tA_teacher"))
+    client, _token = token_client(persona("tA_teacher"))
     before = model_to_dict(course)
     for response in (
         client.patch(f"/api/v1/courses/{course.pk}/", {"title": "新"}, format="json"),
@@ -62,13 +56,13 @@ def test_a_session_may_still_omit_if_match(api, persona):
 
 def test_over_the_rate_limit_a_token_gets_429_with_retry_after(persona, monkeypatch):
     monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "3/min"})
-    client, _raw = token_client(persona("tA_teacher"))
+    client, _token = token_client(persona("tA_teacher"))
     statuses = [client.get("/api/v1/me/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     limited = client.get("/api/v1/me/")
     assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
     # Another token of the same person has its own allowance.
-    other, _raw = token_client(persona("tA_teacher"))
+    other, _token = token_client(persona("tA_teacher"))
     assert other.get("/api/v1/me/").status_code == 200
 
 

@@ -17,11 +17,11 @@ from apps.organizations.models import Organization
 from apps.sharing.choices import Scope, Status
 from apps.sharing.models import ReuseRecord
 from seeds import demo
+from tests.helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 
 TOWN = "440604010"
-PROBLEM = "application/problem+json"
 
 
 def add_member(username: str, **options) -> list[str]:
@@ -40,14 +40,6 @@ def bearer(raw: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client
-
-
-def assert_problem(response, status: int) -> None:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith(PROBLEM)
-    body = response.json()
-    assert body["status"] == status
-    assert body["detail"]
 
 
 def counts() -> tuple[int, int, int]:

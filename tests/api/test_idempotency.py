@@ -1,12 +1,11 @@
 """Idempotency-Key on token POSTs: retries never duplicate, mismatches are refused."""
 
 import pytest
-from rest_framework.test import APIClient
 
-from apps.accounts.models import ApiToken
 from apps.api.models import IdempotencyKey
 from apps.cases.models import Case
 from tests.conftest import ORG
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +23,7 @@ CASE = {
 
 @pytest.fixture
 def dept_client(persona):
-    _token, raw = ApiToken.issue(user=persona("dept"))
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client, _token = token_client(persona("dept"))
     return client
 
 

@@ -24,7 +24,7 @@ How the run is shaped:
 Left out, on purpose:
 
 - ``/api/v1/audit/`` and ``…/history/`` (apps/audit, being built alongside) do not document
-  their 403/404 answers yet; drop the exclusion once they use ``apps.api.schema.endpoint``.
+  their 403/404 answers yet; drop the exclusion once they use ``apps.sharing.openapi.endpoint``.
 - Path values that do not match a route at all (a uid that is no UUID, an id with a dot or a
   slash) never reach the API: Django's resolver answers them with its HTML 404 page, not a
   problem+json body. Known and reported; a ``handler404`` for ``/api/`` would fix it.

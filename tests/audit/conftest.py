@@ -2,10 +2,9 @@
 
 import pytest
 from django.db import connection
-from rest_framework.test import APIClient
 
-from apps.accounts.models import ApiToken
 from apps.audit.models import AuditEvent
+from tests import helpers
 from tests.conftest import ORG
 from tests.factories import CourseFactory
 
@@ -45,10 +44,7 @@ def token_client(persona):
     """``token_client("tA_curator")`` → (client authenticated by a new API token, token)."""
 
     def make(name: str, **kwargs):
-        token, raw = ApiToken.issue(user=persona(name), **kwargs)
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-        return client, token
+        return helpers.token_client(persona(name), **kwargs)
 
     return make
 

@@ -12,6 +12,7 @@ from apps.sharing.models import ReuseRecord
 from apps.taxonomy.models import CourseKind
 from tests.conftest import ORG
 from tests.factories import CourseFactory
+from tests.helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -54,17 +55,6 @@ def snapshot(pk):
         Course.objects.count(),
         ReuseRecord.objects.count(),
     )
-
-
-def assert_problem(response, status, fields=None):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status
-    assert body["title"] and body["detail"]
-    if fields is not None:
-        assert set(body["errors"]) == set(fields), body
-    return body
 
 
 def all_pages(client, params):

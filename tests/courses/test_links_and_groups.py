@@ -17,6 +17,7 @@ from apps.courses.models import Course, GroupRole, TeachingGroupMember
 from apps.sharing.models import ReuseRecord
 from tests.conftest import ORG
 from tests.factories import CaseFactory, CourseFactory, LecturerFactory
+from tests.helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -66,17 +67,6 @@ def snapshot(pk):
         TeachingGroupMember.objects.count(),
         ReuseRecord.objects.count(),
     )
-
-
-def assert_problem(response, status, fields=None):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status
-    assert body["detail"]
-    if fields is not None:
-        assert set(body["errors"]) == set(fields), body
-    return body
 
 
 def seat(course, lecturer, role, position, duty=""):

@@ -16,6 +16,7 @@ from apps.sharing.models import ReuseRecord
 from apps.taxonomy.models import TeachingMethod
 from tests.conftest import ORG
 from tests.factories import CourseFactory
+from tests.helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -57,19 +58,6 @@ def snapshot(pk):
         Course.objects.count(),
         ReuseRecord.objects.count(),
     )
-
-
-def assert_problem(response, status, fields=None):
-    """An RFC 9457 problem with ``status``; ``fields``: exactly the fields ``errors`` names."""
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status
-    assert body["detail"]
-    if fields is not None:
-        assert set(body["errors"]) == set(fields), body
-        assert all(body["errors"][name] for name in fields), body
-    return body
 
 
 def visible_ids(client, **params):

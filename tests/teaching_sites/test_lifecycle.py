@@ -19,6 +19,7 @@ from apps.sharing.models import ReuseRecord
 from apps.teaching_sites.models import LIFECYCLE_MOVES, Lifecycle, LifecycleEvent, TeachingSite
 from tests.conftest import ORG
 from tests.factories import TeachingSiteFactory
+from tests.helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -60,18 +61,6 @@ def snapshot(pk):
         LifecycleEvent.objects.count(),
         ReuseRecord.objects.count(),
     )
-
-
-def assert_problem(response, status, fields=None):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status
-    assert body["detail"]
-    if fields is not None:
-        assert set(body["errors"]) == set(fields), body
-        assert all(body["errors"][name] for name in fields), body
-    return body
 
 
 def move(client, site, to, reason="评估结论", **extra):

@@ -1,10 +1,7 @@
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample
 
-from apps.attachments.api import AttachmentsMixin
-from apps.courses.models import Course
 from apps.organizations.models import OrganizationKind
 from apps.sharing import services
 from apps.sharing.api import SharedResourceViewSet, library_schema
@@ -63,7 +60,7 @@ CASE_BY_A_DEPARTMENT = {
         ],
     },
 )
-class CaseViewSet(AttachmentsMixin, SharedResourceViewSet):
+class CaseViewSet(SharedResourceViewSet):
     """案例库 — the case library."""
 
     model = Case
@@ -89,7 +86,3 @@ class CaseViewSet(AttachmentsMixin, SharedResourceViewSet):
             raise InvalidInput(
                 errors={"external_ref": [str(_("This reference is already used by another case."))]}
             ) from None
-
-    def get_prefetches(self):
-        courses = Course.objects.restrict(self.request.user, "view").only("id")
-        return [*self.prefetch, Prefetch("courses", queryset=courses)]

@@ -1,11 +1,8 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiExample
 
-from apps.attachments.api import AttachmentsMixin
-from apps.cases.models import Case
 from apps.faculty.models import Lecturer
 from apps.sharing.api import SharedResourceViewSet, library_schema
-from apps.teaching_sites.models import TeachingSite
 
 from ..filtersets import CourseFilterSet
 from ..models import Course, TeachingGroupMember
@@ -40,7 +37,7 @@ from .serializers import CourseSerializer
         ]
     },
 )
-class CourseViewSet(AttachmentsMixin, SharedResourceViewSet):
+class CourseViewSet(SharedResourceViewSet):
     """课程库 — the course library."""
 
     model = Course
@@ -50,11 +47,11 @@ class CourseViewSet(AttachmentsMixin, SharedResourceViewSet):
     prefetch = ("domains", "methods")
 
     def get_prefetches(self):
+        """Besides the linked cases and sites: the seats of the teaching group whose lecturer
+        the reader may see."""
         user = self.request.user
         return [
-            *self.prefetch,
-            Prefetch("cases", queryset=Case.objects.restrict(user, "view").only("id")),
-            Prefetch("sites", queryset=TeachingSite.objects.restrict(user, "view").only("id")),
+            *super().get_prefetches(),
             Prefetch(
                 "teaching_group",
                 queryset=TeachingGroupMember.objects.filter(

@@ -1,7 +1,6 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiExample
 
-from apps.courses.models import Course, TeachingGroupMember
 from apps.sharing.api import SharedResourceViewSet, library_schema
 
 from ..filtersets import LecturerFilterSet
@@ -40,10 +39,15 @@ class LecturerViewSet(SharedResourceViewSet):
     prefetch = ("domains",)
 
     def get_prefetches(self):
-        seats = TeachingGroupMember.objects.filter(
-            course_id__in=Course.objects.restrict(self.request.user, "view").values("pk")
+        """The courses a lecturer teaches: seats of teaching groups whose course the reader may
+        see. The seats belong to the course library (which links to lecturers), so they are
+        reached through the relation rather than by importing the library above this one."""
+        seats = Lecturer.group_seats.rel.related_model
+        courses = seats._meta.get_field("course").related_model
+        visible = seats.objects.filter(
+            course_id__in=courses.objects.restrict(self.request.user, "view").values("pk")
         ).select_related("course")
-        return [*self.prefetch, Prefetch("group_seats", queryset=seats)]
+        return [*super().get_prefetches(), Prefetch("group_seats", queryset=visible)]
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -1,14 +1,15 @@
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.api.idempotency import idempotent
-from apps.api.schema import endpoint
-from apps.courses.models import Course
-from apps.faculty.models import Lecturer
-from apps.sharing.api import SharedResourceViewSet, expected_version, library_schema
+from apps.sharing.api import (
+    SharedResourceViewSet,
+    expected_version,
+    idempotent,
+    library_schema,
+)
+from apps.sharing.openapi import endpoint
 
 from ..filtersets import TeachingSiteFilterSet
 from ..models import TeachingSite
@@ -51,14 +52,6 @@ class TeachingSiteViewSet(SharedResourceViewSet):
     filterset_class = TeachingSiteFilterSet
     select = ("category", "district", "town")
     prefetch = ("domains",)
-
-    def get_prefetches(self):
-        user = self.request.user
-        return [
-            *self.prefetch,
-            Prefetch("lecturers", queryset=Lecturer.objects.restrict(user, "view").only("id")),
-            Prefetch("courses", queryset=Course.objects.restrict(user, "view").only("id")),
-        ]
 
     @endpoint(
         404, responses={200: LifecycleEventSerializer(many=True)}, summary=_("Lifecycle history")

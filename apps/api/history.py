@@ -1,4 +1,5 @@
-"""``/api/v1/<library>/{id}/history/`` and ``/api/v1/audit/``."""
+"""``/api/v1/<library>/{id}/history/`` and ``/api/v1/audit/``: the audit trail (``apps.audit``)
+over HTTP."""
 
 from __future__ import annotations
 
@@ -18,12 +19,12 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 
 from apps.accounts.actor import actor_for
-from apps.api.pagination import NewestFirstCursorPagination
+from apps.audit.access import history_of, is_municipal_admin
+from apps.audit.models import Action, AuditEvent, Source
 from apps.sharing.policy import policy
 from apps.sharing.registry import libraries
 
-from .access import history_of, is_municipal_admin
-from .models import Action, AuditEvent, Source
+from .pagination import NewestFirstCursorPagination
 
 
 class AuditEventSerializer(serializers.ModelSerializer):

@@ -1,4 +1,5 @@
-"""Attachment endpoints: list and upload on a course or case; download and delete by id."""
+"""Attachment endpoints (``apps.attachments``): list and upload on a resource of a library
+that carries files; download and delete by id."""
 
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
@@ -9,13 +10,14 @@ from rest_framework.decorators import action, api_view
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from apps.api.idempotency import idempotent
-from apps.api.schema import CONTENT_DISPOSITION, endpoint
+from apps.attachments import services
+from apps.attachments.checks import KINDS, LEGACY_TYPES, ascii_fallback
+from apps.attachments.models import Attachment
 from apps.exchange.http import content_disposition
+from apps.sharing.api import expected_version
+from apps.sharing.openapi import CONTENT_DISPOSITION, endpoint
 
-from . import services
-from .checks import KINDS, LEGACY_TYPES, ascii_fallback
-from .models import Attachment
+from .idempotency import idempotent
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -43,7 +45,7 @@ DOWNLOAD_TYPES = sorted({mime for _exts, mime in KINDS.values()} | set(LEGACY_TY
 
 
 class AttachmentsMixin:
-    """For the libraries that take attachments (courses, cases)."""
+    """For the libraries whose items carry files (``Library.attachments``)."""
 
     @endpoint(
         404,
@@ -106,8 +108,6 @@ class AttachmentsMixin:
 
     @idempotent
     def _upload(self, request, pk):
-        from apps.sharing.api import expected_version
-
         attachment = services.attachment_add(
             self.model,
             user=request.user,

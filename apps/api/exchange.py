@@ -1,4 +1,4 @@
-"""API actions for Excel import/export, mixed into every library's viewset.
+"""API actions for Excel import/export (``apps.exchange``), composed into every library's viewset.
 
 ``GET  /api/v1/<library>/export/``           the list's rows (same filters, no pages) as .xlsx
 ``GET  /api/v1/<library>/import-template/``  the headers and the instructions sheet
@@ -16,14 +16,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from apps.api.idempotency import idempotent
-from apps.api.problems import PROBLEM_CONTENT_TYPE, problem_response
-from apps.api.schema import CONTENT_DISPOSITION, ProblemSerializer, endpoint
-from apps.sharing.exceptions import InvalidInput
-
-from .exceptions import file_problem
-from .http import xlsx_response
-from .services import (
+from apps.exchange.exceptions import file_problem
+from apps.exchange.http import xlsx_response
+from apps.exchange.services import (
     XLSX_CONTENT_TYPE,
     export_filenames,
     export_workbook,
@@ -31,6 +26,16 @@ from .services import (
     template_filenames,
     template_workbook,
 )
+from apps.sharing.exceptions import InvalidInput
+from apps.sharing.openapi import (
+    CONTENT_DISPOSITION,
+    PROBLEM_CONTENT_TYPE,
+    ProblemSerializer,
+    endpoint,
+)
+
+from .idempotency import idempotent
+from .problems import problem_response
 
 
 class XlsxRenderer(BaseRenderer):

@@ -23,7 +23,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 
-from .problems import PROBLEM_CONTENT_TYPE
+PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
 class ProblemSerializer(serializers.Serializer):
