@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from apps.sharing.models import SharedResource
 from apps.taxonomy.models import CourseKind, TeachingMethod, ThematicDomain
 
+from .teaching_group import GroupRole, TeachingGroupMember, teaching_group_set
+
+__all__ = ["Course", "GroupRole", "TeachingGroupMember"]
+
 
 class Course(SharedResource):
     """A course (课程) that a school teaches and shares: a lecture, a case-teaching course,
@@ -74,8 +78,6 @@ class Course(SharedResource):
 
     def set_extra(self, data: dict, *, user) -> None:
         if "teaching_group" in data:
-            from .services import teaching_group_set
-
             teaching_group_set(course=self, members=data["teaching_group"], user=user)
 
     def copy_extra_to(self, copy: "Course") -> None:
@@ -89,46 +91,3 @@ class Course(SharedResource):
             )
             for m in self.teaching_group.all()
         )
-
-
-class GroupRole(models.TextChoices):
-    """Roles in a "1+N" joint teaching group (联组授课)."""
-
-    LEAD_EXPERT = "lead_expert", _("Lead outside expert (theory)")
-    PARTY_SCHOOL_TEACHER = "party_school_teacher", _("Party-school teacher")
-    OFFICIAL = "official", _("Official (policy and practice)")
-    ENTREPRENEUR = "entrepreneur", _("Entrepreneur (experience)")
-
-
-class TeachingGroupMember(models.Model):
-    """One seat in a course's joint teaching group: one lead outside expert plus N others,
-    all from the lecturer library (联组授课 "1+N")."""
-
-    course = models.ForeignKey(
-        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="teaching_group"
-    )
-    lecturer = models.ForeignKey(
-        "faculty.Lecturer",
-        verbose_name=_("lecturer"),
-        on_delete=models.PROTECT,
-        related_name="group_seats",
-    )
-    role = models.CharField(_("role in the group"), max_length=24, choices=GroupRole.choices)
-    duty = models.CharField(_("what they teach"), max_length=120, blank=True)
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        verbose_name = _("teaching group member")
-        verbose_name_plural = _("teaching group members")
-        ordering = ["course", "position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["course", "lecturer"], name="group_lecturer_once"),
-            models.UniqueConstraint(
-                fields=["course"],
-                condition=models.Q(role="lead_expert"),
-                name="group_one_lead_expert",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.course} · {self.lecturer} ({self.get_role_display()})"

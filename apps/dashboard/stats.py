@@ -30,11 +30,10 @@ from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext
 
-from apps.courses.models import Course
 from apps.organizations.models import Organization, OrganizationKind
 from apps.sharing.choices import Status
 from apps.sharing.models import ReuseRecord
-from apps.sharing.registry import Library, libraries
+from apps.sharing.registry import Library, get_library, libraries
 from apps.taxonomy.models import ThematicDomain
 
 # Courses whose thematic domains include one of these are manufacturing-themed.
@@ -337,10 +336,12 @@ def _rank_gaps(domains: dict[int, DomainRow], threshold: int) -> list[DomainRow]
 
 def _count_manufacturing_courses(prefix: str) -> dict[str, ShareRow]:
     """Published courses and manufacturing-themed ones (a domain in ``MANUFACTURING_DOMAINS``)
-    by owner tier, every tier present even without courses (1 query)."""
+    by owner tier, every tier present even without courses (1 query). The course library is
+    found through the registry: the dashboard imports no library."""
     share_rows = {kind: ShareRow(kind) for kind in TIERS}
     rows = (
-        Course.objects.filter(owner__path__startswith=prefix, status=Status.PUBLISHED)
+        get_library("courses")
+        .model.objects.filter(owner__path__startswith=prefix, status=Status.PUBLISHED)
         .order_by()
         .values("owner__kind")
         .annotate(
