@@ -417,26 +417,27 @@ class TransitionOutcomeSchema(OpenApiSerializerExtension):
         return {**schema, "additionalProperties": False}
 
 
-def library_schema(item: type[serializers.Serializer], **overrides: dict):
-    """The schema of one library's viewset: the endpoints it inherits from
-    ``SharedResourceViewSet``, answering with ``item``, with their headers and problems.
+DECISION = (
+    "成功时返回资源本身；如果决定之后它已不在您的可见范围内（例如退回或撤回后只有所属单位"
+    "可见），只返回 id、status、version。"
+    " The resource; or only its id, status and version when the decision took it out of"
+    " your sight (a rejected or withdrawn item is visible to its owner only)."
+)
 
-    ``overrides`` add ``extend_schema`` arguments per action (e.g. ``create={"examples": …}``).
-    The actions its mixins bring (export/import, attachments, lifecycle) document themselves.
-    """
+
+def _decision(item: type[serializers.Serializer]) -> OpenApiResponse:
+    """What reject and withdraw answer: the item, or only its outcome once out of sight."""
     decided = PolymorphicProxySerializer(
         component_name=f"{item.Meta.model.__name__}Decision",
         serializers=[item, TransitionOutcomeSerializer],
         resource_type_field_name=None,
     )
-    decision = (
-        "成功时返回资源本身；如果决定之后它已不在您的可见范围内（例如退回或撤回后只有所属单位"
-        "可见），只返回 id、status、version。"
-        " The resource; or only its id, status and version when the decision took it out of"
-        " your sight (a rejected or withdrawn item is visible to its owner only)."
-    )
-    item_ok = {200: item}
-    actions = {
+    return OpenApiResponse(decided, description=DECISION)
+
+
+def _reading(item: type[serializers.Serializer]) -> dict:
+    """List, read one, and where it is reused."""
+    return {
         "list": endpoint(
             400,
             404,
@@ -447,19 +448,34 @@ def library_schema(item: type[serializers.Serializer], **overrides: dict):
                 " invalid cursor 404."
             ),
         ),
+        "retrieve": endpoint(404, etag=True, responses={200: item}),
+        "reuses": endpoint(404, responses={200: ReuseRecordSerializer(many=True)}),
+    }
+
+
+def _editing(item: type[serializers.Serializer]) -> dict:
+    """Create a draft, edit it, delete it."""
+    return {
         "create": endpoint(403, idempotent=True, etag=True, responses={201: item}),
-        "retrieve": endpoint(404, etag=True, responses=item_ok),
-        "partial_update": endpoint(400, 403, 404, 409, if_match=True, etag=True, responses=item_ok),
+        "partial_update": endpoint(
+            400, 403, 404, 409, if_match=True, etag=True, responses={200: item}
+        ),
         "destroy": endpoint(403, 404, 409, if_match=True, responses={204: None}),
+    }
+
+
+def _workflow(item: type[serializers.Serializer]) -> dict:
+    """Submit, publish, reject, withdraw and reuse: the sharing workflow's named actions."""
+    decision = {200: _decision(item)}
+    action = {"if_match": True, "idempotent": True, "etag": True}
+    return {
         "submit": endpoint(
             400,
             403,
             404,
             409,
-            if_match=True,
-            idempotent=True,
-            etag=True,
-            responses=item_ok,
+            **action,
+            responses={200: item},
             examples=[OpenApiExample("network", {"scope": "network"}, summary="全市共享 Network")],
         ),
         "publish": endpoint(
@@ -467,10 +483,8 @@ def library_schema(item: type[serializers.Serializer], **overrides: dict):
             403,
             404,
             409,
-            if_match=True,
-            idempotent=True,
-            etag=True,
-            responses=item_ok,
+            **action,
+            responses={200: item},
             examples=[
                 OpenApiExample("district", {"scope": "district"}, summary="区内共享 District")
             ],
@@ -480,10 +494,8 @@ def library_schema(item: type[serializers.Serializer], **overrides: dict):
             403,
             404,
             409,
-            if_match=True,
-            idempotent=True,
-            etag=True,
-            responses={200: OpenApiResponse(decided, description=decision)},
+            **action,
+            responses=decision,
             examples=[
                 OpenApiExample(
                     "reason",
@@ -492,15 +504,7 @@ def library_schema(item: type[serializers.Serializer], **overrides: dict):
                 )
             ],
         ),
-        "withdraw": endpoint(
-            403,
-            404,
-            409,
-            if_match=True,
-            idempotent=True,
-            etag=True,
-            responses={200: OpenApiResponse(decided, description=decision)},
-        ),
+        "withdraw": endpoint(403, 404, 409, **action, responses=decision),
         "reuse": endpoint(
             400,
             403,
@@ -515,8 +519,18 @@ def library_schema(item: type[serializers.Serializer], **overrides: dict):
                 )
             ],
         ),
-        "reuses": endpoint(404, responses={200: ReuseRecordSerializer(many=True)}),
     }
+
+
+def library_schema(item: type[serializers.Serializer], **overrides: dict):
+    """The schema of one library's viewset: the endpoints it inherits from
+    ``SharedResourceViewSet``, answering with ``item``, with their headers and problems.
+
+    ``overrides`` add ``extend_schema`` arguments per action (e.g. ``create={"examples": …}``).
+    The actions the API layer composes in (export/import, attachments, history) and the
+    library's own (lifecycle) document themselves.
+    """
+    actions = {**_reading(item), **_editing(item), **_workflow(item)}
     return extend_schema_view(
         **{
             name: [decorator, extend_schema(**overrides[name])] if name in overrides else decorator
