@@ -59,7 +59,7 @@ def test_marked_handlers_become_idempotent_only_when_served():
     from apps.api.urls import router
 
     library = libraries()[0]
-    served = dict((prefix, viewset) for prefix, viewset, _name in router.registry)[library.key]
+    served = {prefix: viewset for prefix, viewset, _name in router.registry}[library.key]
     assert library.viewset.submit.idempotent is True  # a bare mark in the core
     assert served.submit.idempotent == "applied"  # wrapped by apps.api.idempotency
 
