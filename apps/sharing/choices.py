@@ -13,7 +13,9 @@ class Status(models.TextChoices):
 
 
 class Scope(models.TextChoices):
-    """The audience of a resource, named relative to its owner."""
+    """Who a published resource is for, named relative to its owner (the scope ladder):
+    private, the owner's own members only; district, the owner's district school and every
+    school below it; network, the whole city. See ``apps.sharing.policy``."""
 
     PRIVATE = "private", _("Own school only")
     DISTRICT = "district", _("District")

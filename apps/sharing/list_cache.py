@@ -9,7 +9,9 @@ list computed for one serves the other. A key holds:
 * the reader's seats, never the user: nothing personal is cached;
 * the content version (``content_version``), which rises with every change to what a
   list shows, so a cached list is not served after a change; ``LIST_CACHE_SECONDS`` only
-  bounds memory.
+  bounds memory;
+* the version of the visibility rules (``policy.VISIBILITY_RULES``), so that lists computed
+  before a change of the rules (in a shared cache that outlives a deployment) are never read.
 
 Entries live in the ``lists`` cache (settings), apart from lockouts and rate limits. A
 request with a query parameter the list does not read is answered without the cache.
@@ -29,6 +31,7 @@ from django.core.cache import caches
 from apps.accounts.actor import Actor
 
 from . import content_version
+from .policy import VISIBILITY_RULES
 
 
 def enabled() -> bool:
@@ -48,7 +51,7 @@ def known_parameters(request, known: set[str]) -> bool:
 def key(kind: str, actor: Actor, parts: tuple, version: str | None = None) -> str:
     seats = sorted((s.org_id, s.role) for s in actor.seats)
     digest = hashlib.blake2s(repr((seats, parts)).encode(), digest_size=16).hexdigest()
-    return f"lists:{kind}:{version or content_version.current()}:{digest}"
+    return f"lists:r{VISIBILITY_RULES}:{kind}:{version or content_version.current()}:{digest}"
 
 
 def get_or_compute(

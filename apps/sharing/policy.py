@@ -2,10 +2,16 @@
 
 Vocabulary
     owner     the organisation that owns the resource.
-    audience  the organisation whose subtree a scope opens the resource to:
-              private → the owner; district → the district school the owner is
-              or belongs to; network → the municipal school (so every school and
-              department below it).
+    scope     who a published resource is for, named relative to its owner (the ladder):
+              private  仅本校  the owner's own members, and nobody else: not the schools
+                               below the owner, not the curators above it;
+              district 本区    the district school the owner is or belongs to, and every
+                               school below that district school;
+              network  全市    the municipal school, and every school and department below.
+    audience  the organisation a scope names: private → the owner; district → the
+              district school; network → the municipal school. For district and network
+              the resource is open to the audience's whole subtree; for private only to
+              the owner's members. The audience's curators review submissions.
     curators  members with role ``curator`` or ``admin`` (an admin is a curator
               who also manages members).
 
@@ -14,7 +20,7 @@ The table (tests/sharing/test_permission_matrix.py checks every cell against it)
     action    who                                                    from status
     --------  -----------------------------------------------------  ---------------------------
     view      any member of the owner;                               any
-              anyone whose organisation is inside the audience;      published
+              anyone whose organisation is inside the audience;      published at district/network
               curators of a school above the owner;                  published at district/network
               curators of the audience                               pending
     create    admin, curator, teacher (schools) or submitter (depts)  → draft
@@ -52,6 +58,11 @@ from apps.organizations.models import Organization, OrganizationKind
 
 from .choices import Scope, Status
 from .exceptions import ActionDenied, InvalidInput, InvalidTransition
+
+# Raised whenever the visibility rules change, so that lists cached under the old rules
+# (``list_cache``: keyed by seats, not by what they could see) are never served again.
+# 2: private scope is the owner's members only, no longer the owner's subtree.
+VISIBILITY_RULES = 2
 
 CURATORS = frozenset({Role.ADMIN, Role.CURATOR})
 CREATORS = frozenset({Role.ADMIN, Role.CURATOR, Role.TEACHER, Role.SUBMITTER})
@@ -96,6 +107,42 @@ def audience_for(owner: Organization, scope: str) -> Organization:
     return audience
 
 
+# Who will see a resource at each scope, with the audience named (the pages' scope choices).
+SCOPE_AUDIENCES = {
+    Scope.PRIVATE: _("Own school only (%(org)s)"),
+    Scope.DISTRICT: _("District (%(org)s and the schools below it)"),
+    Scope.NETWORK: _("Whole city (%(org)s and every school and department below it)"),
+}
+
+
+def scope_choice(scope: str, audience_name: str) -> tuple[str, str]:
+    """``(scope, label)``: the label says who will see the resource."""
+    return scope, str(SCOPE_AUDIENCES[scope] % {"org": audience_name})
+
+
+def scope_choices(owner: Organization) -> list[tuple[str, str]]:
+    """The scopes an ``owner``'s resource may ask for, each saying who will see it (one query).
+
+    A department has no private scope (it submits to the whole network); a scope with no
+    audience above the owner (district for the municipal school) is left out.
+    """
+    lineage = {
+        org.kind: org
+        for org in Organization.objects.filter(code__in=owner.lineage_codes).order_by("depth")
+    }
+    choices = []
+    if owner.kind != OrganizationKind.DEPARTMENT:
+        choices.append(scope_choice(Scope.PRIVATE, owner.name))
+    for scope in WIDENED_SCOPES:
+        if owner.kind == OrganizationKind.PROVINCE:
+            audience = owner
+        else:
+            audience = lineage.get(_AUDIENCE_KIND[scope])
+        if audience is not None:
+            choices.append(scope_choice(scope, audience.name))
+    return choices
+
+
 class SharingPolicy:
     """Answers "may this user do X (to this object)?" and "which objects?"."""
 
@@ -116,8 +163,8 @@ class SharingPolicy:
         raise ValueError(f"No query form for action {action!r}")
 
     def _visible(self, actor: Actor) -> Q:
-        q = Q(owner_id__in=actor.org_ids)
-        q |= Q(status=Status.PUBLISHED, audience_id__in=actor.lineage_ids)
+        q = Q(owner_id__in=actor.org_ids)  # the owner's members: private scope included
+        q |= Q(status=Status.PUBLISHED, scope__in=WIDENED_SCOPES, audience_id__in=actor.lineage_ids)
         curated = actor.seats_with(CURATORS)
         if curated:
             below = Q()
@@ -142,12 +189,10 @@ class SharingPolicy:
             return False
         if obj.owner_id in actor.org_ids:
             return True
-        if obj.status == Status.PUBLISHED:
+        if obj.status == Status.PUBLISHED and obj.scope in WIDENED_SCOPES:
             if obj.audience.code in actor.lineage_codes:
                 return True
-            if obj.scope in WIDENED_SCOPES and any(
-                obj.owner.path.startswith(s.org_path) for s in actor.seats_with(CURATORS)
-            ):
+            if any(obj.owner.path.startswith(s.org_path) for s in actor.seats_with(CURATORS)):
                 return True
         return obj.status == Status.PENDING and actor.has_role(obj.audience_id, CURATORS)
 
@@ -239,20 +284,24 @@ class SharingPolicy:
         (The same answer as ``check_publish`` with ``audience_for``, without a query per
         scope, so a review queue of any length costs the same.)
         """
+        return [scope for scope, _label in self.publish_choices(actor, obj)]
+
+    def publish_choices(self, actor: Actor, obj) -> list[tuple[str, str]]:
+        """``publishable_scopes`` with labels that name who will see the resource."""
         if obj.status not in PUBLISHABLE:
             return []
-        scopes = []
+        audiences: dict[str, str] = {}
         for seat in actor.seats_with(CURATORS):
             if seat.org_id == obj.owner_id:
-                scopes.append(Scope.PRIVATE)
+                audiences[Scope.PRIVATE] = seat.org_name
                 if seat.org_kind == OrganizationKind.PROVINCE:  # its own widest audience
-                    scopes.extend(WIDENED_SCOPES)
+                    audiences.update(dict.fromkeys(WIDENED_SCOPES, seat.org_name))
             above = obj.owner.path.startswith(seat.org_path)
             if above and seat.org_kind == OrganizationKind.DISTRICT:
-                scopes.append(Scope.DISTRICT)
+                audiences[Scope.DISTRICT] = seat.org_name
             if above and seat.org_kind == OrganizationKind.MUNICIPAL:
-                scopes.append(Scope.NETWORK)
-        return [s for s in Scope.values if s in scopes]
+                audiences[Scope.NETWORK] = seat.org_name
+        return [scope_choice(s, audiences[s]) for s in Scope.values if s in audiences]
 
     def allowed_actions(self, actor: Actor, obj) -> list[str]:
         """The actions the pages and the API offer on ``obj`` (publish at its current scope)."""

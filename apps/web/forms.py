@@ -7,7 +7,7 @@ from apps.accounts.actor import actor_for
 from apps.organizations.models import Organization
 from apps.sharing.choices import Scope
 from apps.sharing.models import SharedResource
-from apps.sharing.policy import CREATORS, REUSERS
+from apps.sharing.policy import CREATORS, REUSERS, scope_choices
 
 
 class ResourceForm(forms.ModelForm):
@@ -55,6 +55,11 @@ def owner_field(user, roles=CREATORS, label=None) -> OwnerField:
 
 class ScopeForm(forms.Form):
     scope = forms.ChoiceField(choices=Scope.choices, label=_("Scope"))
+
+    def __init__(self, *args, owner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owner is not None:  # offer what applies to the owner, saying who will see it
+            self.fields["scope"].choices = scope_choices(owner)
 
 
 class ReasonForm(forms.Form):

@@ -25,7 +25,7 @@ from apps.audit.access import page_history
 from apps.organizations.models import OrganizationKind
 from apps.sharing import content_version, list_cache, services
 from apps.sharing.choices import Scope, Status
-from apps.sharing.exceptions import ResourceNotFound, SharingError
+from apps.sharing.exceptions import ActionDenied, ResourceNotFound, SharingError
 from apps.sharing.policy import policy
 from apps.sharing.registry import get_library, libraries, linked_models
 
@@ -257,23 +257,26 @@ def _get_visible(library, user, pk):
         raise Http404 from None
 
 
-def library_detail(request, key, pk):
+def library_detail(request, key, pk, bound=None):
+    """A resource's page. ``bound``: a library page action's form refused on POST
+    (``library_action``), shown again with its errors and the input kept."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('web:login')}?next={request.path}")
     library = _library(key)
     obj = _get_visible(library, request.user, pk)
     actor = actor_for(request.user)
+    actions = policy.allowed_actions(actor, obj)
+    # The scopes a submitter may ask for, each saying who will see it (read only if offered).
+    submit_owner = obj.owner if "submit" in actions else None
     context = {
         "library": library,
         "obj": obj,
-        "actions": policy.allowed_actions(actor, obj),
+        "actions": actions,
         "source_visible": obj.source_id
         and library.model.objects.restrict(request.user, "view").filter(pk=obj.source_id).exists(),
         "reuses": services.reuse_records_for(obj),
-        "scope_form": ScopeForm(initial={"scope": obj.scope}),
-        "publish_scopes": [
-            (scope, dict(Scope.choices)[scope]) for scope in policy.publishable_scopes(actor, obj)
-        ],
+        "scope_form": ScopeForm(initial={"scope": obj.scope}, owner=submit_owner),
+        "publish_scopes": policy.publish_choices(actor, obj),
         "reason_form": ReasonForm(),
         "reuse_form": ReuseForm(user=request.user, initial={"owner": _current_org_id(request)}),
         "history": page_history(request.user, obj),
@@ -288,7 +291,18 @@ def library_detail(request, key, pk):
         context[name] = getattr(obj, name).filter(pk__in=visible)
     if library.detail_context is not None:
         context.update(library.detail_context(obj, user=request.user, actor=actor))
+    context["page_actions"] = _page_action_forms(library, obj, actor, bound or {})
     return render(request, "web/library_detail.html", context)
+
+
+def _page_action_forms(library, obj, actor, bound) -> list[dict]:
+    """The library's own actions this reader is offered, each with its form (a refused one
+    bound, with its errors)."""
+    return [
+        {"action": page_action, "form": bound.get(page_action.name) or page_action.form(obj)}
+        for page_action in library.page_actions
+        if page_action.name in bound or page_action.offered(obj, actor=actor)
+    ]
 
 
 def _current_org_id(request):
@@ -299,13 +313,44 @@ def _current_org_id(request):
 # ---- create and edit -----------------------------------------------------------------------
 
 
-def _apply_errors(form, exc: SharingError) -> None:
-    for field, errors in (exc.errors or {}).items():
+def _apply_errors(form, exc: SharingError, parts=()) -> None:
+    errors = dict(exc.errors or {})
+    for part in parts:  # each part shows its own errors beside its fields
+        errors = part.take_errors(errors)
+    for field, field_errors in errors.items():
         name = field if field in form.fields else None
-        for message in errors:
+        for message in field_errors:
             form.add_error(name, message)
     if not exc.errors:
         form.add_error(None, str(exc.message))
+
+
+def _form_parts(library, request, obj=None) -> list:
+    """The library's parts of its page form for this user (``Library.form_parts``)."""
+    data = request.POST if request.method == "POST" else None
+    actor = actor_for(request.user)
+    built = (
+        build(data=data, obj=obj, user=request.user, actor=actor) for build in library.form_parts
+    )
+    return [part for part in built if part is not None]
+
+
+def _valid(form, parts) -> bool:
+    """The form and every part validated (all of them, so every error shows at once)."""
+    return all([form.is_valid(), *(part.is_valid() for part in parts)])
+
+
+def _content(form, parts) -> dict:
+    data = form.content()
+    for part in parts:
+        data.update(part.content())
+    return data
+
+
+def _saved_message(obj) -> str:
+    if obj.status == Status.PENDING:  # the library sent it straight to review
+        return _("Saved and submitted for review by %(org)s.") % {"org": obj.audience.name}
+    return _("Draft saved.")
 
 
 @login_required
@@ -316,20 +361,35 @@ def library_create(request, key):
     form.fields["owner"] = owner_field(request.user)
     form.fields["owner"].initial = _current_org_id(request)
     form.order_fields(["owner", "title"])
-    if request.method == "POST" and form.is_valid():
+    parts = _form_parts(library, request)
+    if request.method == "POST" and _valid(form, parts):
         try:
             obj = services.resource_create(
                 library.model,
                 user=request.user,
                 owner_code=form.cleaned_data["owner"].code,
-                data=form.content(),
+                data=_content(form, parts),
             )
         except SharingError as exc:
-            _apply_errors(form, exc)
+            _apply_errors(form, exc, parts)
         else:
-            messages.success(request, _("Draft saved."))
+            messages.success(request, _saved_message(obj))
             return redirect("web:detail", key=key, pk=obj.pk)
-    return render(request, "web/library_form.html", {"library": library, "form": form})
+    context = {
+        "library": library,
+        "form": form,
+        "parts": parts,
+        "straight_to_review": _straight_to_review(library, form.fields["owner"].queryset),
+    }
+    return render(request, "web/library_form.html", context)
+
+
+def _straight_to_review(library, owners) -> list[str]:
+    """The offered owners whose new resources the library sends straight to review (a
+    department's case), so the form can say so before anything is saved."""
+    return [
+        owner.name for owner in owners if library.model(owner=owner).submit_on_create() is not None
+    ]
 
 
 @login_required
@@ -337,15 +397,16 @@ def library_edit(request, key, pk):
     library = _library(key)
     obj = _get_visible(library, request.user, pk)
     form_class = resource_form_class(library.model)
+    parts = _form_parts(library, request, obj)
     if request.method == "POST":
         form = form_class(request.POST, instance=obj, user=request.user)
-        if form.is_valid():
+        if _valid(form, parts):
             try:
                 services.resource_update(
                     library.model,
                     user=request.user,
                     pk=obj.pk,
-                    data=form.content(),
+                    data=_content(form, parts),
                     expected_version=form.cleaned_data.get("version"),
                 )
             except services.VersionMismatch:
@@ -359,13 +420,14 @@ def library_edit(request, key, pk):
                 form.data = form.data.copy()
                 form.data["version"] = library.model.objects.get(pk=obj.pk).version
             except SharingError as exc:
-                _apply_errors(form, exc)
+                _apply_errors(form, exc, parts)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("web:detail", key=key, pk=obj.pk)
     else:
         form = form_class(instance=obj, user=request.user, initial={"version": obj.version})
-    return render(request, "web/library_form.html", {"library": library, "form": form, "obj": obj})
+    context = {"library": library, "form": form, "obj": obj, "parts": parts}
+    return render(request, "web/library_form.html", context)
 
 
 # ---- workflow actions ----------------------------------------------------------------------
@@ -404,6 +466,21 @@ def library_action(request, key, pk, action):
             services.resource_delete(model, user=user, pk=pk)
             messages.success(request, ACTION_LABELS["delete"])
             return redirect("web:list", key=key)
+        elif (page_action := library.page_action(action)) is not None:
+            obj = _get_visible(library, user, pk)
+            form = page_action.form(obj, data=request.POST)
+            try:
+                if not form.is_valid():
+                    raise services.InvalidInput()
+                done = page_action.perform(obj, form, user=user)
+            except (ResourceNotFound, ActionDenied):
+                raise
+            except SharingError as exc:
+                if form.is_valid():
+                    _apply_errors(form, exc)
+                return library_detail(request, key, pk, bound={action: form})
+            messages.success(request, done)
+            return redirect("web:detail", key=key, pk=pk)
         elif action == "reuse":
             form = ReuseForm(request.POST, user=user)
             if not form.is_valid():
@@ -436,7 +513,6 @@ def library_action(request, key, pk, action):
 def review_queue(request):
     """What waits for this user's decision: from their teachers, schools below, departments."""
     actor = actor_for(request.user)
-    labels = dict(Scope.choices)
     groups = []
     for library in libraries():
         items = list(
@@ -445,9 +521,7 @@ def review_queue(request):
             .order_by("submitted_at", "id")
         )
         for obj in items:
-            obj.approve_scopes = [
-                (scope, labels[scope]) for scope in policy.publishable_scopes(actor, obj)
-            ]
+            obj.approve_scopes = policy.publish_choices(actor, obj)
         groups.append((library, items))
     return render(
         request,

@@ -46,9 +46,11 @@ TA withdrawn  district          ·      ·      ·      ·      ·      VE     V
 DA draft      network           ·      ·      ·      VEDS   VEDS   ·      ·      ·      ·      ·      ·      ·      ·      ·
 DA pending    network           VPJW   VPJW   ·      VW     V      ·      ·      ·      ·      ·      ·      ·      ·      ·
 DA published  district          VU     VU     ·      VEPWU  VU     VU     VU     VU     V      VU     ·      ·      ·      ·
+DA published  private           ·      ·      ·      VEPWU  VU     ·      ·      ·      ·      ·      ·      ·      ·      ·
 M  draft      network           VEDSP  VEDSP  VEDS   ·      ·      ·      ·      ·      ·      ·      ·      ·      ·      ·
 M  pending    network           VPJW   VPJW   V      ·      ·      ·      ·      ·      ·      ·      ·      ·      ·      ·
 M  published  network           VEPWU  VEPWU  VU     VU     VU     VU     VU     VU     V      VU     VU     VU     V      ·
+M  published  private           VEPWU  VEPWU  VU     ·      ·      ·      ·      ·      ·      ·      ·      ·      ·      ·
 DEP pending   network           VPJW   VPJW   ·      ·      ·      ·      ·      ·      ·      ·      ·      ·      VEW    ·
 """
 
