@@ -142,7 +142,7 @@ class LibraryLoader:
                     owner = dept
                     author = dept.split("-")[1] + "_submitter"
                     content["contributing_department"] = Organization.objects.get(code=dept)
-                    flow = [("submit", "network", author)]
+                    flow = []  # created and submitted in one step (Case.submit_on_create)
                     if (t + p) % 7 == 3:
                         flow.append(("reject", "请补充改革前后的数据对比。", "muni_curator"))
                     elif (t + p) % 7 != 5:

@@ -4,7 +4,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.organizations.models import Organization
+from apps.organizations.models import Organization, OrganizationKind
+from apps.sharing.choices import Scope
 from apps.sharing.models import SharedResource
 from apps.taxonomy.models import ThematicDomain
 
@@ -94,3 +95,22 @@ class Case(SharedResource):
         if not self.domains.exists():
             errors["domains"] = [str(_("Choose at least one thematic domain."))]
         return errors
+
+    def submit_on_create(self) -> str | None:
+        """A partner department's case is created and submitted in one step, to the whole
+        network: a department has no curators of its own, so the municipal school reviews it
+        before any other school sees it."""
+        if self.owner.kind == OrganizationKind.DEPARTMENT:
+            return Scope.NETWORK
+        return None
+
+    def uniqueness_errors(self) -> dict[str, list[str]]:
+        """``external_ref`` is unique within the owner (the department's own reference)."""
+        if (
+            self.external_ref
+            and Case.objects.filter(owner_id=self.owner_id, external_ref=self.external_ref)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            return {"external_ref": [str(_("This reference is already used by another case."))]}
+        return {}

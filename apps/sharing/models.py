@@ -161,6 +161,20 @@ class SharedResource(models.Model):
         """Extra condition a published resource must meet to be offered for reuse."""
         return models.Q()
 
+    def submit_on_create(self) -> str | None:
+        """The scope at which a new resource goes straight to review, or None for a draft.
+
+        ``sharing.services.resource_create`` asks after saving the new row and submits it
+        in the same transaction, whichever entry point created it (a partner department's
+        case: network).
+        """
+        return None
+
+    def uniqueness_errors(self) -> dict[str, list[str]]:
+        """Field → messages, asked after the database refused to save ``self`` for breaking
+        one of the library's uniqueness constraints. Empty: not an input problem (re-raised)."""
+        return {}
+
     def set_extra(self, data: dict, *, user) -> None:
         """Store the library's EXTRA_CONTENT inputs after the row is saved."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
@@ -97,6 +97,24 @@ def _set_related(obj: SharedResource, related: dict[str, Any], user) -> None:
         obj.set_extra(extra, user=user)
 
 
+def _save_content(obj: SharedResource) -> None:
+    """Save a content write. A uniqueness rule of the library that the row breaks (a case's
+    ``external_ref`` within its owner, even against a concurrent twin) becomes a field error
+    named by the library (``SharedResource.uniqueness_errors``), not a server error; the
+    savepoint keeps the surrounding transaction usable."""
+    if not obj._meta.constraints:
+        obj.save()
+        return
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        errors = obj.uniqueness_errors()
+        if not errors:
+            raise
+        raise InvalidInput(errors=errors) from None
+
+
 def _check_library_rule(obj: SharedResource, action: str, scope: str | None = None) -> None:
     conflict = obj.sharing_conflict(action, scope)
     if conflict:
@@ -110,11 +128,29 @@ def _require_complete(obj: SharedResource) -> None:
 
 
 @transaction.atomic
-@action("create", creates=True)
 def resource_create(
     model: type[SharedResource], *, user, owner_code: str, data: dict[str, Any]
 ) -> SharedResource:
-    """A new draft owned by ``owner_code``, authored by ``user``."""
+    """A new draft owned by ``owner_code``, authored by ``user``.
+
+    When the library says a new resource goes straight to review (``submit_on_create``: a
+    partner department's case), it is submitted at once, in the same transaction: two
+    named actions, ``create`` then ``submit``, or nothing at all if either is refused
+    (an incomplete case is refused whole). Every entry point (API, pages, admin, Excel
+    import, commands) creates through here, so none of them needs to know the rule.
+    """
+    obj = _create_draft(model, user=user, owner_code=owner_code, data=data)
+    scope = obj.submit_on_create()
+    if scope is not None:
+        obj = resource_submit(model, user=user, pk=obj.pk, scope=scope)
+    return obj
+
+
+@transaction.atomic
+@action("create", creates=True)
+def _create_draft(
+    model: type[SharedResource], *, user, owner_code: str, data: dict[str, Any]
+) -> SharedResource:
     owner = _organization(owner_code)
     if not policy.can_create(actor_for(user), owner):
         raise ActionDenied(_("You may not create resources for this organisation."))
@@ -122,19 +158,10 @@ def resource_create(
     m2m = _apply_content(obj, data)
     if not obj.title.strip():
         raise InvalidInput(errors={"title": [str(_("This field is required."))]})
-    obj.save()
+    _save_content(obj)
     _set_related(obj, m2m, user)
     _ensure_in_reach(obj, user)
     return obj
-
-
-@transaction.atomic
-def resource_create_and_submit(
-    model: type[SharedResource], *, user, owner_code: str, data: dict[str, Any], scope: str
-) -> SharedResource:
-    """Create and submit in one step (a partner department's submission): all or nothing."""
-    obj = resource_create(model, user=user, owner_code=owner_code, data=data)
-    return resource_submit(model, user=user, pk=obj.pk, scope=scope)
 
 
 @transaction.atomic
@@ -154,7 +181,7 @@ def resource_update(
     elif obj.status in (Status.REJECTED, Status.WITHDRAWN):
         obj.status = Status.DRAFT
     obj.version = F("version") + 1
-    obj.save()
+    _save_content(obj)
     _set_related(obj, m2m, user)
     obj.refresh_from_db(fields=["version"])
     if obj.status == Status.PENDING:

@@ -1,4 +1,3 @@
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.organizations.models import Organization, OrganizationKind
@@ -46,19 +45,6 @@ class CaseSerializer(SharedResourceSerializer):
             "external_ref",
             "courses",
         ]
-        # Uniqueness of external_ref is checked in validate(), naming the field.
+        # Uniqueness of external_ref is the service's (sharing.services, Case.uniqueness_errors):
+        # checked by the database, so a concurrent twin is caught too, and named in errors.
         validators = []
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        ref = attrs.get("external_ref")
-        owner = attrs.get("owner") or getattr(self.instance, "owner", None)
-        if ref and owner is not None:
-            clash = Case.objects.filter(owner=owner, external_ref=ref)
-            if self.instance is not None:
-                clash = clash.exclude(pk=self.instance.pk)
-            if clash.exists():
-                raise serializers.ValidationError(
-                    {"external_ref": [_("This reference is already used by another case.")]}
-                )
-        return attrs

@@ -1,12 +1,6 @@
-from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample
 
-from apps.organizations.models import OrganizationKind
-from apps.sharing import services
 from apps.sharing.api import SharedResourceViewSet, library_schema
-from apps.sharing.choices import Scope
-from apps.sharing.exceptions import InvalidInput
 
 from ..filtersets import CaseFilterSet
 from ..models import Case
@@ -68,21 +62,3 @@ class CaseViewSet(SharedResourceViewSet):
     filterset_class = CaseFilterSet
     select = ("place", "contributing_department")
     prefetch = ("domains",)
-
-    def create_resource(self, owner, data):
-        """A partner department's case goes straight to the municipal curators' review."""
-        try:
-            with transaction.atomic():  # a concurrent twin with the same external_ref loses here
-                if owner.kind == OrganizationKind.DEPARTMENT:
-                    return services.resource_create_and_submit(
-                        Case,
-                        user=self.request.user,
-                        owner_code=owner.code,
-                        data=data,
-                        scope=Scope.NETWORK,
-                    )
-                return super().create_resource(owner, data)
-        except IntegrityError:
-            raise InvalidInput(
-                errors={"external_ref": [str(_("This reference is already used by another case."))]}
-            ) from None
