@@ -8,7 +8,7 @@ from .admin import CourseAdmin
 from .api.views import CourseViewSet
 from .filtersets import CourseFilterSet
 from .models import Course, TeachingGroupMember
-from .pages import detail_context
+from .pages import detail_context, group_part
 from .sheet import course_sheet
 
 LIBRARY = register(
@@ -31,5 +31,6 @@ LIBRARY = register(
         detail_context=detail_context,
         attachments=True,
         cache_models=(TeachingGroupMember,),
+        form_parts=(group_part,),  # the "1+N" group under the page form
     )
 )

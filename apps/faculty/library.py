@@ -8,7 +8,7 @@ from .admin import LecturerAdmin
 from .api.views import LecturerViewSet
 from .filtersets import LecturerFilterSet
 from .models import Lecturer
-from .pages import detail_context
+from .pages import contact_part, detail_context
 from .sheet import lecturer_sheet
 
 LIBRARY = register(
@@ -36,5 +36,6 @@ LIBRARY = register(
         detail_template="faculty/detail.html",
         detail_context=detail_context,
         personal_fields=frozenset({"contact"}),
+        form_parts=(contact_part,),  # only for those faculty.privacy lets read it
     )
 )

@@ -21,6 +21,12 @@ attachments         whether items carry files                 ``apps.attachments
 personal_fields     personal data kept out of histories       ``apps.audit``
 cache_models        further models whose rows a cached list   ``sharing.content_version``
                     shows (a course's teaching group)
+form_parts          builders of the library's parts of its    ``apps.web`` (create and edit
+                    page form beyond its own fields (a        pages); see ``FormPart``
+                    course's group, a lecturer's contact)
+page_actions        the library's own actions on its detail   ``apps.web`` (detail page and
+                    page (a site's lifecycle); see            ``/library/<key>/<pk>/<name>/``)
+                    ``PageAction``
 ==================  =======================================  ================================
 
 Adding a fifth library: a new app folder with its model, filterset, API part, admin part,
@@ -31,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +64,44 @@ SCOPE = Facet("scope", "scope", None, _("Scope"))
 STATUS = Facet("status", "status", None, _("Status"))
 
 
+class FormPart(Protocol):
+    """A part of a library's page form beyond its own fields, built for one request by a
+    ``Library.form_parts`` builder: ``build(*, data, obj, user, actor) -> FormPart | None``
+    (``data``: the POST or None; ``obj``: None on create; None: not for this user, and then
+    its fields are not even shown). The page saves the form and its parts in one service call.
+    """
+
+    template_name: str  # rendered under the form's fields, with ``part`` in the context
+
+    def is_valid(self) -> bool: ...
+
+    def content(self) -> dict[str, Any]:
+        """Entries added to the service's ``data`` (``{"teaching_group": [...]}``); may be empty."""
+        ...
+
+    def take_errors(self, errors: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Show the service's errors that belong to the part beside its fields; return the rest."""
+        ...
+
+
+@dataclass(frozen=True)
+class PageAction:
+    """A library's own action on its detail page, beside the workflow's (a site's lifecycle).
+
+    The page shows ``form(obj, data=None)`` (with ``template``) to readers for whom
+    ``offered(obj, actor=...)`` is true, and on ``POST /library/<key>/<pk>/<name>/`` calls
+    ``perform(obj, form, user=...)`` with the bound, valid form. ``perform`` calls the
+    library's service, which decides (whatever ``offered`` said), and returns the success
+    message; a ``SharingError`` is shown beside the form with the input kept.
+    """
+
+    name: str  # the URL's last segment; not one of the workflow's (submit, publish …)
+    offered: Callable[..., bool]
+    form: Callable[..., Any]
+    perform: Callable[..., Any]
+    template: str
+
+
 @dataclass(frozen=True)
 class Library:
     key: str  # URL segment in pages and API: courses, faculty, cases, sites
@@ -77,10 +121,15 @@ class Library:
     attachments: bool = False
     personal_fields: frozenset[str] = frozenset()
     cache_models: tuple[type, ...] = field(default_factory=tuple)
+    form_parts: tuple[Callable[..., FormPart | None], ...] = ()
+    page_actions: tuple[PageAction, ...] = ()
 
     @property
     def facet_names(self) -> tuple[str, ...]:
         return tuple(facet.name for facet in self.facets)
+
+    def page_action(self, name: str) -> PageAction | None:
+        return next((a for a in self.page_actions if a.name == name), None)
 
 
 _LIBRARIES: dict[str, Library] = {}

@@ -8,7 +8,7 @@ from .admin import TeachingSiteAdmin
 from .api.views import TeachingSiteViewSet
 from .filtersets import TeachingSiteFilterSet
 from .models import TeachingSite
-from .pages import detail_context
+from .pages import LIFECYCLE_ACTION, detail_context
 from .sheet import site_sheet
 
 LIBRARY = register(
@@ -34,5 +34,6 @@ LIBRARY = register(
         links=("lecturers", "courses"),  # its on-site lecturers; the courses that visit it
         detail_template="teaching_sites/detail.html",
         detail_context=detail_context,
+        page_actions=(LIFECYCLE_ACTION,),  # the lifecycle form on the detail page
     )
 )

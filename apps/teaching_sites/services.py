@@ -13,7 +13,7 @@ from apps.sharing.exceptions import InvalidInput, InvalidTransition
 from apps.sharing.policy import policy
 from apps.sharing.services import lock_for_write
 
-from .models import LIFECYCLE_MOVES, LifecycleEvent, TeachingSite
+from .models import LIFECYCLE_MOVES, Lifecycle, LifecycleEvent, TeachingSite
 
 
 @transaction.atomic
@@ -33,7 +33,7 @@ def site_change_lifecycle(
     if to_state not in LIFECYCLE_MOVES.get(site.lifecycle, ()):
         raise InvalidTransition(
             _("A site cannot move from %(from)s to %(to)s.")
-            % {"from": site.get_lifecycle_display(), "to": to_state}
+            % {"from": site.get_lifecycle_display(), "to": _state_label(to_state)}
         )
     if not (reason or "").strip():
         raise InvalidInput(errors={"reason": [str(_("Say why the site changes state."))]})
@@ -50,3 +50,7 @@ def site_change_lifecycle(
     site.save(update_fields=["lifecycle", "version", "updated_at"])
     site.refresh_from_db(fields=["version"])
     return site
+
+
+def _state_label(state) -> str:
+    return str(dict(Lifecycle.choices).get(state, state))

@@ -467,20 +467,7 @@ def library_action(request, key, pk, action):
             messages.success(request, ACTION_LABELS["delete"])
             return redirect("web:list", key=key)
         elif (page_action := library.page_action(action)) is not None:
-            obj = _get_visible(library, user, pk)
-            form = page_action.form(obj, data=request.POST)
-            try:
-                if not form.is_valid():
-                    raise services.InvalidInput()
-                done = page_action.perform(obj, form, user=user)
-            except (ResourceNotFound, ActionDenied):
-                raise
-            except SharingError as exc:
-                if form.is_valid():
-                    _apply_errors(form, exc)
-                return library_detail(request, key, pk, bound={action: form})
-            messages.success(request, done)
-            return redirect("web:detail", key=key, pk=pk)
+            return _page_action(request, library, page_action, pk)
         elif action == "reuse":
             form = ReuseForm(request.POST, user=user)
             if not form.is_valid():
@@ -504,6 +491,24 @@ def library_action(request, key, pk, action):
     if model.objects.restrict(user, "view").filter(pk=pk).exists():
         return redirect("web:detail", key=key, pk=pk)
     return redirect("web:review")
+
+
+def _page_action(request, library, page_action, pk):
+    """A library's own action (``Library.page_actions``): done, or its form shown again on the
+    detail page with the errors beside it and the input kept."""
+    obj = _get_visible(library, request.user, pk)
+    form = page_action.form(obj, data=request.POST)
+    if form.is_valid():
+        try:
+            done = page_action.perform(obj, form, user=request.user)
+        except (ResourceNotFound, ActionDenied):
+            raise  # answered as for every other action: 404, or a message
+        except SharingError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("web:detail", key=library.key, pk=pk)
+    return library_detail(request, library.key, pk, bound={page_action.name: form})
 
 
 # ---- review queue --------------------------------------------------------------------------
