@@ -107,6 +107,8 @@ def dashboard(request, export: bool = False):
         response["Content-Disposition"] = (
             f'attachment; filename="dashboard-{choice.code}-{stamp}.xlsx"'
         )
+        # As the libraries' exports (apps.exchange.http): no shared cache keeps a copy.
+        response["Cache-Control"] = "private, no-store"
         return response
 
     _gap_links(tables, network, request.user, choice.is_curator)

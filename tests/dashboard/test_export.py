@@ -93,3 +93,13 @@ def test_the_workbook_in_chinese(browser, reused):
 
     assert names[0] == "各库资源"
     assert books[0][0][0] == "资源库"
+
+
+@pytest.mark.parametrize("how", ["path", "format"])
+def test_the_workbook_is_never_kept_by_a_shared_cache(browser, how):
+    """Like the libraries' exports (apps/exchange/http.py): no proxy or shared cache keeps it."""
+    client = browser("muni_curator")
+    response = client.get(EXPORT) if how == "path" else client.get(DASHBOARD, {"format": "xlsx"})
+
+    assert response["Content-Type"] == XLSX
+    assert response["Cache-Control"] == "private, no-store"
