@@ -20,6 +20,7 @@ from apps.exchange.exceptions import file_problem
 from apps.exchange.http import xlsx_response
 from apps.exchange.services import (
     XLSX_CONTENT_TYPE,
+    ExportTooLarge,
     export_filenames,
     export_workbook,
     import_workbook,
@@ -109,7 +110,8 @@ class ExchangeViewSetMixin:
         description=_(
             "The items the list would give with the same filters and ordering, all of them, "
             "as an .xlsx workbook. Lecturer contact columns appear only for those allowed to "
-            "read them."
+            "read them. At most EXPORT_MAX_ROWS rows (5000 by default): a larger export "
+            "answers 400 with the limit in ``limit``; narrow the filters."
         ),
         filters=True,
         responses=XLSX_RESPONSE,
@@ -124,7 +126,12 @@ class ExchangeViewSetMixin:
     )
     def export(self, request):
         queryset = self.filter_queryset(self.get_queryset())
-        content = export_workbook(self.model, queryset, user=request.user)
+        try:
+            content = export_workbook(self.model, queryset, user=request.user)
+        except ExportTooLarge as exc:
+            response = problem_response(exc.status_code, exc.message)
+            response.data["limit"] = exc.limit  # RFC 9457 extension member: the row limit
+            return response
         return xlsx_response(content, export_filenames(self.model))
 
     @endpoint(

@@ -34,10 +34,32 @@ def max_bytes() -> int:
     return getattr(settings, "ATTACHMENT_MAX_BYTES", 50 * 1024 * 1024)
 
 
+def max_pixels() -> int:
+    return getattr(settings, "ATTACHMENT_MAX_PIXELS", 40_000_000)
+
+
+def _check_pixels(image) -> None:
+    """Refuse an image wider × higher than ``ATTACHMENT_MAX_PIXELS``, from its header alone:
+    a small file can declare 9000 × 9000 pixels and take hundreds of MB once decoded."""
+    width, height = image.size
+    limit = max_pixels()
+    if width * height > limit:
+        raise FileRefused(
+            _(
+                "The image is %(width)d × %(height)d pixels; images of at most %(mp)g megapixels "
+                "are accepted. Scale it down and upload it again."
+            )
+            % {"width": width, "height": height, "mp": limit / 1_000_000}
+        )
+
+
 def _reencode(data: bytes, kind: str) -> bytes:
-    """Images are decoded and written anew: no EXIF/GPS or other metadata, no trailing data."""
+    """Images are decoded and written anew: no EXIF/GPS or other metadata, no trailing data.
+
+    The size is checked from the header first (``Image.open`` reads no pixels)."""
     try:
         with Image.open(io.BytesIO(data)) as image:
+            _check_pixels(image)
             image.load()
             pixels = image.convert("RGB") if kind == "jpeg" else image.copy()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:

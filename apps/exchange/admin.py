@@ -17,7 +17,7 @@ from apps.sharing.exceptions import SharingError
 from apps.sharing.policy import CURATORS
 
 from .columns import spec_for
-from .exceptions import ImportRejected
+from .exceptions import ExportTooLarge, ImportRejected
 from .http import xlsx_response
 from .services import (
     XLSX_CONTENT_TYPE,
@@ -116,7 +116,11 @@ class ExchangeAdminMixin:
     @admin.action(description=_("Export selected to Excel"))
     def export_selected_xlsx(self, request, queryset):
         # ``queryset`` is the changelist's: already restricted to what the user may see.
-        content = export_workbook(self.model, queryset, user=request.user)
+        try:
+            content = export_workbook(self.model, queryset, user=request.user)
+        except ExportTooLarge as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return None  # back to the changelist (its filters kept) with the message
         return xlsx_response(content, export_filenames(self.model))
 
     # ---- template and import -------------------------------------------------------------

@@ -57,3 +57,19 @@ class ImportRejected(InvalidInput):
 def file_problem(message) -> ImportRejected:
     """The file as a whole cannot be read (not .xlsx, too large, no rows...)."""
     return ImportRejected(message, errors={"file": [str(message)]})
+
+
+class ExportTooLarge(InvalidInput):
+    """An export would hold more rows than ``EXPORT_MAX_ROWS``: nothing is built."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        super().__init__(
+            _(
+                "The export would hold more than %(limit)d rows, the most one export may hold. "
+                "Narrow the filters (owner, status, scope, domain, search…) so it holds at most "
+                "%(limit)d rows; exporting everything at once as a background job with a "
+                "download link is planned."
+            )
+            % {"limit": limit}
+        )

@@ -32,7 +32,7 @@ from .columns import (
     library_spec,
 )
 from .exceptions import ImportRejected, RowError, file_problem
-from .limits import MAX_BYTES, MAX_ROWS
+from .limits import MAX_BYTES, MAX_COLUMNS, MAX_ROWS
 
 logger = logging.getLogger(__name__)
 
@@ -141,8 +141,10 @@ def read_sheet(fileobj) -> tuple[list, list[tuple[int, tuple]]]:
             raise file_problem(NOT_XLSX)
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # do not trust the size the writing program declared
-        cells = sheet.iter_rows(values_only=True)
-        header = next(cells, None)
+        header = _header_row(sheet)
+        # Only the columns up to the last header are read: openpyxl pads every row up to
+        # its last cell, so one far-out cell per row would otherwise cost megabytes a row.
+        cells = sheet.iter_rows(min_row=2, max_col=max(len(header or ()), 1), values_only=True)
         rows = []
         for number, values in enumerate(cells, start=2):
             if not any(cell_text(value) for value in values):
@@ -165,6 +167,25 @@ def read_sheet(fileobj) -> tuple[list, list[tuple[int, tuple]]]:
     if not rows:
         raise file_problem(_("The first sheet has no rows to import."))
     return list(header), rows
+
+
+def _header_row(sheet) -> tuple | None:
+    """The first row up to its last non-empty cell; refused when wider than MAX_COLUMNS."""
+    header = next(sheet.iter_rows(max_row=1, values_only=True), None)
+    if header is None:
+        return None
+    width = len(header)
+    while width and not cell_text(header[width - 1]):
+        width -= 1
+    if width > MAX_COLUMNS:
+        raise file_problem(
+            _(
+                "The first sheet's header row is %(width)d columns wide; at most %(n)d columns "
+                "are read. Delete the columns that are not in the template and import again."
+            )
+            % {"width": width, "n": MAX_COLUMNS}
+        )
+    return header[:width]
 
 
 def _read_bytes(fileobj) -> bytes:

@@ -1,6 +1,6 @@
 """The public face of the exchange: build templates and exports, import workbooks."""
 
-from .exceptions import ImportRejected, RowError
+from .exceptions import ExportTooLarge, ImportRejected, RowError
 from .importing import ImportResult, import_workbook
 from .limits import MAX_BYTES, MAX_ROWS
 from .workbooks import (
@@ -15,6 +15,7 @@ __all__ = [
     "MAX_BYTES",
     "MAX_ROWS",
     "XLSX_CONTENT_TYPE",
+    "ExportTooLarge",
     "ImportRejected",
     "ImportResult",
     "RowError",

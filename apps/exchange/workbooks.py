@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import Workbook
@@ -24,6 +25,7 @@ from .columns import (
     TermsColumn,
     library_spec,
 )
+from .exceptions import ExportTooLarge
 from .limits import MAX_BYTES, MAX_ROWS
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,13 +73,17 @@ def _widths(sheet, columns) -> None:
 def export_workbook(model, queryset, *, user) -> bytes:
     """The rows of ``queryset`` (already the user's restricted, filtered one) as an .xlsx file.
 
-    Lecturer contact columns are filled only for rows ``faculty.privacy`` lets the
+    At most ``EXPORT_MAX_ROWS`` rows: more raise ``ExportTooLarge`` before anything is
+    built. Lecturer contact columns are filled only for rows ``faculty.privacy`` lets the
     user read, and left out entirely when that is no row at all. Costs a fixed
     number of queries: the rows with their single-valued links, one per
     multi-valued column, and one for the contact data that may be shown.
     """
     spec = library_spec(model)
-    rows = list(spec.prepare_export(queryset))
+    limit = settings.EXPORT_MAX_ROWS
+    rows = list(spec.prepare_export(queryset)[: limit + 1])  # one more: is there more?
+    if len(rows) > limit:
+        raise ExportTooLarge(limit)
     contacts = {}
     if spec.contact_columns:
         contacts = spec.readable_personal(rows, actor_for(user))

@@ -135,6 +135,13 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Bounds on what one request may cost (bad input never breaks, slows or leaks):
+# EXPORT_MAX_ROWS      rows in one Excel export (API and admin); more answers 400 "narrow it"
+# ATTACHMENT_MAX_PIXELS  width × height of an uploaded image, read from its header before
+#                      decoding (env ATTACHMENT_MAX_MEGAPIXELS)
+EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", "5000"))
+ATTACHMENT_MAX_PIXELS = int(float(os.environ.get("ATTACHMENT_MAX_MEGAPIXELS", "40")) * 1_000_000)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Bearer first, so that a request without credentials answers 401 with
