@@ -5,14 +5,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import lockout
+from .client import client_address
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
-    """The sign-in form of the pages and the admin, with the per-username lockout."""
+    """The sign-in form of the pages and the admin, with the lockout per username and
+    client address."""
 
     def clean(self):
         username = self.cleaned_data.get("username", "")
-        if lockout.is_locked(username):
+        address = client_address(self.request) if self.request is not None else ""
+        if lockout.is_locked(username, address):
             minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
             raise ValidationError(
                 _(
@@ -25,9 +28,9 @@ class LockoutAuthenticationForm(AuthenticationForm):
         try:
             cleaned = super().clean()
         except ValidationError:
-            lockout.record_failure(username)
+            lockout.record_failure(username, address)
             raise
-        lockout.clear(username)
+        lockout.clear(username, address)
         return cleaned
 
 

@@ -116,7 +116,9 @@ class ApiToken(models.Model):
     def issue(
         cls, *, user: User, name: str = "", read_only: bool = False, days: int | None = None
     ) -> tuple["ApiToken", str]:
-        """Create a token; the raw value is returned once and never stored."""
+        """Create a token; the raw value is returned once and never stored.
+
+        Entry points call ``services.token_issue``, which adds the per-person limit."""
         key_id = secrets.token_hex(6)
         raw = f"{TOKEN_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
         lifetime = days if days is not None else settings.API_TOKEN_DEFAULT_DAYS

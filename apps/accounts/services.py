@@ -1,12 +1,13 @@
 """Named actions on people and seats, shared by the admin, commands and (later) pages."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.organizations.models import Organization
 
 from .actor import forget_actor
-from .models import Membership, Role, User
+from .models import ApiToken, Membership, Role, User
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.CURATOR})
 
@@ -40,3 +41,40 @@ def member_add(
     user.save()
     forget_actor(user)
     return user, membership, created
+
+
+class TokenLimitReached(ValueError):
+    """The person already holds ``API_TOKENS_PER_USER`` active tokens."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        super().__init__(
+            _(
+                "This account already holds %(limit)d active API tokens, the most one account "
+                "may hold. Revoke one that is no longer used, then create the new one."
+            )
+            % {"limit": limit}
+        )
+
+
+@transaction.atomic
+def token_issue(
+    *, user: User, name: str = "", read_only: bool = False, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Issue an API token (the raw value is returned once), within the per-person limit.
+
+    Every way of minting a token goes through here: the token page, ``add_member --token``
+    and the admin. Only active tokens count (revoked or expired ones do not). The person's
+    row is locked first, so two requests at once cannot both take the last place.
+    """
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    check_token_limit(user)
+    return ApiToken.issue(user=user, name=name, read_only=read_only, days=days)
+
+
+def check_token_limit(user: User) -> None:
+    """Raise ``TokenLimitReached`` if ``user`` may not hold one more active token (forms
+    ask before issuing; ``token_issue`` asks again under the lock)."""
+    limit = settings.API_TOKENS_PER_USER
+    if ApiToken.objects.usable().filter(user=user).count() >= limit:
+        raise TokenLimitReached(limit)

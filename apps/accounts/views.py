@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .models import ApiToken
+from .services import TokenLimitReached, token_issue
 
 
 class TokenForm(forms.Form):
@@ -30,14 +30,17 @@ def tokens(request):
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            _token, new_token = ApiToken.issue(
+        try:
+            _token, new_token = token_issue(
                 user=request.user,
                 name=form.cleaned_data["name"],
                 read_only=form.cleaned_data["read_only"],
                 days=form.cleaned_data["days"],
             )
-        form = TokenForm()
+        except TokenLimitReached as exc:
+            form.add_error(None, str(exc))  # beside the form, the input kept
+        else:
+            form = TokenForm()
     return render(
         request,
         "accounts/tokens.html",

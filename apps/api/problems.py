@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -66,6 +67,23 @@ def _flatten(detail) -> dict[str, list[str]]:
 
 
 def problem_exception_handler(exc, context):
+    response = _problem(exc, context)
+    request = context.get("request")
+    renderer = getattr(request, "accepted_renderer", None)
+    if response is not None and renderer is not None and not _renders_problems(renderer):
+        # An endpoint whose body is YAML or a file (the schema) still answers problems in JSON.
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+    return response
+
+
+def _renders_problems(renderer) -> bool:
+    return (
+        isinstance(renderer, JSONRenderer | BrowsableAPIRenderer)
+        or getattr(renderer, "format", None) == "xlsx"  # renders anything but bytes as JSON
+    )
+
+
+def _problem(exc, context):
     if isinstance(exc, SharingError):
         return problem_response(exc.status_code, exc.message, exc.errors or None)
     if isinstance(exc, DjangoValidationError):

@@ -135,12 +135,22 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Bounds on what one request may cost (bad input never breaks, slows or leaks):
+# Bounds on what one request or one person may cost (bad input never breaks, slows or leaks):
 # EXPORT_MAX_ROWS      rows in one Excel export (API and admin); more answers 400 "narrow it"
 # ATTACHMENT_MAX_PIXELS  width × height of an uploaded image, read from its header before
 #                      decoding (env ATTACHMENT_MAX_MEGAPIXELS)
+# API_TOKENS_PER_USER  active (unrevoked, unexpired) API tokens one person may hold
+# API_SESSION_RATE     API requests per signed-in person through the session (browsers)
+# API_ANON_RATE        API requests per client address without credentials
+# TRUSTED_PROXY_COUNT  reverse proxies in front that set X-Forwarded-For; 0 (default): the
+#                      client address is REMOTE_ADDR and the header is never believed
+# Rates are generous: the test suite and the benchmark (tokens, its own rate) never meet them.
 EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", "5000"))
 ATTACHMENT_MAX_PIXELS = int(float(os.environ.get("ATTACHMENT_MAX_MEGAPIXELS", "40")) * 1_000_000)
+API_TOKENS_PER_USER = int(os.environ.get("API_TOKENS_PER_USER", "10"))
+API_SESSION_RATE = os.environ.get("API_SESSION_RATE", "1200/min")
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -161,8 +171,16 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "apps.api.negotiation.LenientContentNegotiation",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "DEFAULT_THROTTLE_CLASSES": ["apps.api.throttling.TokenRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_TOKEN_RATE", "600/min")},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "apps.api.throttling.TokenRateThrottle",
+        "apps.api.throttling.SessionRateThrottle",
+        "apps.api.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_TOKEN_RATE", "600/min"),
+        "session": API_SESSION_RATE,
+        "anon": API_ANON_RATE,
+    },
 }
 
 # Rate-limit counters and sign-in lockouts live in the cache. The default is per process;

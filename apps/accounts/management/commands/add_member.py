@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from apps.accounts.models import ApiToken, Role
-from apps.accounts.services import member_add
+from apps.accounts.models import Role
+from apps.accounts.services import TokenLimitReached, member_add, token_issue
 
 
 class Command(BaseCommand):
@@ -32,9 +32,12 @@ class Command(BaseCommand):
             f"{membership.organization.name} ({membership.organization.code})"
         )
         if token:
-            api_token, raw = ApiToken.issue(
-                user=user, name="add_member", read_only=read_only, days=days
-            )
+            try:
+                api_token, raw = token_issue(
+                    user=user, name="add_member", read_only=read_only, days=days
+                )
+            except TokenLimitReached as exc:
+                raise CommandError(str(exc)) from exc
             expires = timezone.localtime(api_token.expires_at)
             self.stdout.write(f"token expires {expires:%Y-%m-%d %H:%M}; it is shown only once:")
             self.stdout.write(raw)
