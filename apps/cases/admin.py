@@ -18,5 +18,6 @@ class CaseAdmin(SharedResourceAdmin):
         "place",
         "year",
         "contributing_department",
+        "external_ref",
         *SharedResourceAdmin.readonly_fields,
     ]

@@ -12,7 +12,7 @@ from apps.organizations.models import Organization
 
 from . import services
 from .choices import Scope
-from .exceptions import SharingError
+from .exceptions import ResourceNotFound, SharingError
 from .models import SharedResource
 from .policy import CREATORS, ActionDenied, InvalidTransition, policy
 
@@ -105,13 +105,29 @@ class SharedResourceAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     # ---- writes go through the services --------------------------------------------------
+    #
+    # The resource, its links to other resources and the inline rows that are library
+    # content (a course's group, a lecturer's contact: ``service_content`` on the inline) are
+    # written by one service call, in ``save_related`` once the inlines are known, so the
+    # admin gets every rule of the services (hidden links kept, a department's case
+    # submitted on creation, one audit event) without knowing any. A refusal for input or
+    # status shows beside the form with the input kept (``changeform_view``); a refusal for
+    # who the user is stays a 403.
 
     def save_model(self, request, obj, form, change):
-        data = {
-            name: form.cleaned_data[name]
-            for name in obj.CONTENT_FIELDS
-            if name in form.cleaned_data
-        }
+        """Nothing yet: see ``save_related``."""
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        names = (*obj.CONTENT_FIELDS, *obj.CONTENT_M2M)
+        data = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+        inlines = {inline.model: inline for inline in self.get_inlines(request, obj)}
+        by_service = []
+        for formset in formsets:
+            content = getattr(inlines.get(formset.model), "service_content", None)
+            if content is not None:
+                data.update(content(formset))
+                by_service.append(formset)
         try:
             if change:
                 saved = services.resource_update(
@@ -121,10 +137,33 @@ class SharedResourceAdmin(admin.ModelAdmin):
                 saved = services.resource_create(
                     self.model, user=request.user, owner_code=obj.owner.code, data=data
                 )
-        except SharingError as exc:
+        except (ActionDenied, ResourceNotFound) as exc:
             raise PermissionDenied(str(exc.message)) from exc
+        except SharingError as exc:
+            raise _Refused(exc) from exc
         obj.pk = saved.pk
         obj.refresh_from_db()
+        for formset in formsets:
+            if formset in by_service:
+                # Written by the service; the change message reads these.
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            else:
+                self.save_formset(request, form, formset, change=change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _Refused as refused:
+            # Everything was rolled back; the same post again, the refusal beside the form.
+            request.sharing_refusal = refused.error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "sharing_refusal", None)
+        if refusal is None:
+            return form
+        return type(form.__name__, (_RefusedForm, form), {"refusal": refusal})
 
     def delete_model(self, request, obj):
         services.resource_delete(self.model, user=request.user, pk=obj.pk)
@@ -172,6 +211,30 @@ class SharedResourceAdmin(admin.ModelAdmin):
             _("Withdraw"),
             lambda obj: services.resource_withdraw(self.model, user=request.user, pk=obj.pk),
         )
+
+
+class _Refused(Exception):
+    """A service refused the admin's save for input or status: carried to ``changeform_view``."""
+
+    def __init__(self, error: SharingError):
+        super().__init__(str(error.message))
+        self.error = error
+
+
+class _RefusedForm:
+    """The admin form, told the services' refusal of what it held: invalid, errors in place."""
+
+    refusal: SharingError
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, field_errors in self.refusal.errors.items():
+            name = field if field in self.fields else None
+            for message in field_errors:
+                self.add_error(name, message)
+        if not self.refusal.errors:
+            self.add_error(None, str(self.refusal.message))
+        return cleaned
 
 
 class SharedResourceInline(admin.TabularInline):
