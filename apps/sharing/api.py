@@ -287,14 +287,15 @@ class SharedResourceViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         owner = serializer.validated_data["owner"]
-        obj = self.create_resource(owner, self._content(dict(serializer.validated_data)))
-        return self._respond(self._reload(obj.pk), status.HTTP_201_CREATED)
-
-    def create_resource(self, owner, data):
-        """Create through the services; a library may submit at once (see cases)."""
-        return services.resource_create(
-            self.model, user=self.request.user, owner_code=owner.code, data=data
+        # A library may send a new item straight to review (a department's case): the
+        # service decides (``SharedResource.submit_on_create``), for every entry point.
+        obj = services.resource_create(
+            self.model,
+            user=request.user,
+            owner_code=owner.code,
+            data=self._content(dict(serializer.validated_data)),
         )
+        return self._respond(self._reload(obj.pk), status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[IF_MATCH])
     def update(self, request, *args, **kwargs):
