@@ -24,6 +24,7 @@ import json
 import os
 import platform as host_platform
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -101,8 +102,12 @@ def server_env(database_url: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="bench.settings",
         DEBUG="0",
-        SECRET_KEY=env.get("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use"),
+        # DEBUG off refuses a weak key: a random one per run (sessions are made in this run).
+        SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Plain HTTP on loopback: in production TLS ends at nginx, which sets
+        # X-Forwarded-Proto; here nothing does, so the redirect to HTTPS is off.
+        SECURE_SSL_REDIRECT="0",
         PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
     )
     return env

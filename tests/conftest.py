@@ -33,6 +33,14 @@ PERSONAS = {
 ORG = {"M": "440600", "DA": "440604", "TA": "440604010", "DB": "440605", "DEP": "440600-fgj"}
 
 
+def pytest_configure(config):
+    """The test client, the live server and Schemathesis speak plain HTTP: no redirect to
+    HTTPS, which production settings (DEBUG off, the PostgreSQL run) turn on. Set here, before
+    any WSGI handler reads it (SecurityMiddleware reads it once, when it is built);
+    tests/test_deploy_settings.py checks the redirect itself."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

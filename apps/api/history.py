@@ -175,12 +175,12 @@ class AuditEventFilterSet(django_filters.FilterSet):
             app_label, _dot, model = value.lower().partition(".")
         return queryset.filter(content_type__app_label=app_label, content_type__model=model)
 
-    def filter_since(self, queryset, name, value):
+    def filter_since(self, queryset, name, value: datetime.date | datetime.datetime):
         if not isinstance(value, datetime.datetime):
             value = _start_of(value)
         return queryset.filter(occurred_at__gte=value)
 
-    def filter_until(self, queryset, name, value):
+    def filter_until(self, queryset, name, value: datetime.date | datetime.datetime):
         if not isinstance(value, datetime.datetime):
             return queryset.filter(occurred_at__lt=_start_of(value + datetime.timedelta(days=1)))
         return queryset.filter(occurred_at__lte=value)

@@ -4,6 +4,7 @@ DATABASE_URL  sqlite:///... (default: var/db.sqlite3) or postgres://user@host:54
 SECRET_KEY    required when DEBUG is off
 DEBUG         "1"/"true" to enable (default on only for the SQLite demo)
 ALLOWED_HOSTS comma-separated
+With DEBUG off, HTTPS only (SECURE_SSL_REDIRECT, SECURE_HSTS_*, SECURE_COOKIES; see below).
 """
 
 import os
@@ -35,11 +36,45 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME")}
 
 DEBUG = env_bool("DEBUG", default="DATABASE_URL" not in os.environ)
+
+# A production key is what Django's deploy check asks for (security.W009): at least 50
+# characters, at least 5 distinct, not startproject's "django-insecure-" one; and none of the
+# placeholders this repository shows (a copied env.example must not start).
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-only-for-the-local-demo"
+KNOWN_PLACEHOLDER_KEYS = {
+    DEVELOPMENT_SECRET_KEY,
+    "generate-with-python-c-import-secrets-print-secrets-token-urlsafe-50",
+}
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` is too weak to sign sessions and tokens in production, or None."""
+    if not key:
+        return "it is not set"
+    if key in KNOWN_PLACEHOLDER_KEYS or "change-me" in key.lower():
+        return "it is a placeholder from this repository"
+    if key.startswith("django-insecure-"):
+        return "it is a development key (it starts with 'django-insecure-')"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it has {len(key)} characters, fewer than {SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        return f"it has fewer than {SECRET_KEY_MIN_UNIQUE_CHARACTERS} distinct characters"
+    return None
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# (The test suite runs with DEBUG off on PostgreSQL and needs no key.)
+_weak = None if DEBUG or "PYTEST_VERSION" in os.environ else secret_key_problem(SECRET_KEY)
+if _weak:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak for a run with DEBUG off: {_weak}. Set a random key of "
+        f"at least {SECRET_KEY_MIN_LENGTH} characters, e.g. the output of "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 if not SECRET_KEY:
-    if not DEBUG and "PYTEST_VERSION" not in os.environ:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-only-for-the-local-demo"
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 if DEBUG and not ALLOWED_HOSTS:
@@ -245,9 +280,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # API token lifetime when none is given (days).
 API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "365"))
 
+# HTTPS only when DEBUG is off: TLS ends at the reverse proxy (platform/nginx.conf.example),
+# which says so in X-Forwarded-Proto. Each default can be turned off from the environment
+# (the benchmark serves plain HTTP on loopback; the test suite turns the redirect off in
+# tests/conftest.py). With DEBUG on (the SQLite demo) everything stays plain HTTP.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# One year, this host and its subdomains, eligible for the browsers' preload lists.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
