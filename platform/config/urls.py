@@ -2,9 +2,10 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from apps.accounts.forms import LockoutAdminAuthenticationForm
+from apps.api.docs import ApiDocsView
 
 # The admin signs in with the same lockout as the pages.
 admin.site.login_form = LockoutAdminAuthenticationForm
@@ -13,7 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("apps.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("dashboard/", include("apps.dashboard.urls")),
     path("account/", include("apps.accounts.urls")),

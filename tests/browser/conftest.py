@@ -154,18 +154,43 @@ def screenshots():
     return SCREENSHOTS
 
 
+# Every page reports what its Content-Security-Policy blocked (the DOM's
+# securitypolicyviolation event, in every frame, from before the page's own scripts run).
+REPORT_CSP_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) =>
+  window.reportCspViolation([e.effectiveDirective || e.violatedDirective, e.blockedURI,
+    e.sourceFile + ":" + e.lineNumber, e.sample].join(" | ")));"""
+
+
 @pytest.fixture
 def page(context, request, screenshots):
+    """A page that remembers its JavaScript errors (``page.js_errors``) and what the
+    Content-Security-Policy blocked (``page.csp_violations``: the violation events, and the
+    console's "Refused to …" lines). A test that passes with a violation fails at teardown:
+    the policy must hold on every page a browser test visits."""
     page = context.new_page()
     errors: list[str] = []
+    violations: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.expose_function("reportCspViolation", lambda text: violations.append(text))
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"console: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page.js_errors = errors
+    page.csp_violations = violations
     yield page
     if getattr(request.node, "browser_call_failed", False):
         # The page may be gone; the test's own error is what matters.
         with contextlib.suppress(Exception):
             page.screenshot(path=screenshots / f"FAILED-{request.node.name}.png", full_page=True)
     page.close()
+    if getattr(request.node, "browser_call_failed", None) is False and violations:
+        pytest.fail(f"Content-Security-Policy violations on {request.node.name}: {violations}")
 
 
 @pytest.fixture

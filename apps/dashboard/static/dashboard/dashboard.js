@@ -175,6 +175,10 @@
       el.hidden = true;
       return;
     }
+    // Tooltips are drawn on the canvas, not written into the page as HTML: the page's
+    // Content-Security-Policy allows no inline style (ECharts' HTML tooltips carry style
+    // attributes), and a label from the data is then never read as markup.
+    if (option.tooltip) option.tooltip.renderMode = "richText";
     var chart = window.echarts.init(el, null, { locale: locale });
     chart.setOption(option);
     charts.push(chart);
