@@ -27,7 +27,7 @@ class SearchRankedCursorMixin:
         )
 
     def paginate_queryset(self, queryset, request, view=None):
-        if self._ranks(request):
+        if self._ranks(request) and _searchable(queryset.model):
             # The filter set has already narrowed the queryset by q; this adds the ranking
             # (and narrows by q itself when the view has no filter set).
             queryset = search_ranked(queryset, request.query_params[self.search_param])
@@ -37,3 +37,10 @@ class SearchRankedCursorMixin:
         if self._ranks(request) and "search_order" in queryset.query.annotations:
             return ("-search_order",)
         return super().get_ordering(request, queryset, view)
+
+
+def _searchable(model) -> bool:
+    """Whether ``model`` has the search columns (a history or the audit log has none: their
+    ``?q=`` is no search, and ranking it would fail)."""
+    names = {field.name for field in model._meta.get_fields()}
+    return {"search_title", "search_body"} <= names

@@ -17,21 +17,30 @@ Ranking
     that matches more of the query before one that matches less; ties go newest first.
     ``search_order`` folds rank and id into one unique, descending-sortable number
     (``rank · 2⁴⁰ + id``) for cursor pagination (``apps.search.pagination``).
+
+Bounds
+    Every condition is built flat (one ``AND``/``OR``/``+`` over all its terms, never one
+    nested level per token), so a long query cannot overflow SQLite's parser stack or
+    Python's recursion limit. The search text is bounded (settings ``SEARCH_MAX_CHARS``
+    and ``SEARCH_MAX_TOKENS``): the entry points refuse a longer one with
+    ``validate_search_text`` (400 on the API, a message beside the search box on the
+    pages); called directly, ``search`` reads only that much of it.
 """
 
 from __future__ import annotations
 
 import hashlib
-from functools import reduce
-from operator import and_, or_
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import (
     BigIntegerField,
     Case,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Q,
     QuerySet,
@@ -39,10 +48,42 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
 
-from .tokens import QueryRun, normalize, query_runs, query_tokens
+from .tokens import QueryRun, normalize, query_runs, runs
 
 ORDER_SHIFT = 2**40  # ids stay below this; ranks are small, so rank · 2⁴⁰ + id fits a bigint
+
+
+def search_bounds() -> tuple[int, int]:
+    """How many characters and how many words (runs, see ``tokens``) a search may have."""
+    return settings.SEARCH_MAX_CHARS, settings.SEARCH_MAX_TOKENS
+
+
+def validate_search_text(value: str) -> None:
+    """Refuse a search text over the bounds, naming the bound (a form field validator)."""
+    max_chars, max_words = search_bounds()
+    text = normalize(value).strip()
+    if len(text) > max_chars:
+        raise ValidationError(
+            _("Search with at most %(limit)d characters (this search has %(count)d)."),
+            code="max_length",
+            params={"limit": max_chars, "count": len(text)},
+        )
+    words = len(dict.fromkeys(runs(text)))
+    if words > max_words:
+        raise ValidationError(
+            _("Search with at most %(limit)d words (this search has %(count)d)."),
+            code="max_words",
+            params={"limit": max_words, "count": words},
+        )
+
+
+def bounded_runs(q: str) -> list[QueryRun]:
+    """The runs of ``q`` that count: those of its first ``SEARCH_MAX_CHARS`` characters, at
+    most ``SEARCH_MAX_TOKENS`` of them. Within the bounds, all of them."""
+    max_chars, max_words = search_bounds()
+    return query_runs(q, max_chars=max_chars)[:max_words]
 
 
 def search_document() -> SearchVector:
@@ -72,10 +113,20 @@ def _has_token(token: str) -> Q:
 
 
 def like_condition(runs: list[QueryRun]) -> Q:
-    """The same query as ``tsquery_text`` for databases without full-text search."""
-    return reduce(
-        and_,
-        (reduce(or_, (reduce(and_, map(_has_token, a)) for a in run.alternatives)) for run in runs),
+    """The same query as ``tsquery_text`` for databases without full-text search.
+
+    Four levels deep whatever the query: AND of runs, OR of alternatives, AND of tokens,
+    title OR body.
+    """
+    return Q(
+        *(
+            Q(
+                *(Q(*map(_has_token, a), _connector=Q.AND) for a in run.alternatives),
+                _connector=Q.OR,
+            )
+            for run in runs
+        ),
+        _connector=Q.AND,
     )
 
 
@@ -92,7 +143,7 @@ def search(queryset: QuerySet, q: str) -> QuerySet:
     """
     if not normalize(q).strip():
         return queryset
-    runs = query_runs(q)
+    runs = bounded_runs(q)
     if not runs:
         return queryset.none()
     marker = _marker(runs)
@@ -106,15 +157,24 @@ def search(queryset: QuerySet, q: str) -> QuerySet:
     return queryset.alias(**{marker: Value(1)})
 
 
+class FlatSum(Func):
+    """``(a + b + c …)`` in one level; ``a + b`` expressions would nest one level per term."""
+
+    arg_joiner = " + "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+
 def rank_expression(q: str):
     """How many of the query's tokens the title holds (an integer expression)."""
+    tokens = dict.fromkeys(t for run in bounded_runs(q) for t in run.tokens)
     hits = [
         Case(When(search_title__contains=f" {token} ", then=Value(1)), default=Value(0))
-        for token in query_tokens(q)
+        for token in tokens
     ]
     if not hits:
         return Value(0, output_field=IntegerField())
-    return Cast(reduce(lambda a, b: a + b, hits), IntegerField())
+    return Cast(FlatSum(*hits), IntegerField())
 
 
 def search_ranked(queryset: QuerySet, q: str) -> QuerySet:

@@ -66,7 +66,11 @@ def normalize(text: str) -> str:
 
 def runs(text: str) -> list[tuple[str, str]]:
     """``(kind, run)`` pairs, kind ``"cjk"`` or ``"word"``, of the normalised text."""
-    return [(match.lastgroup, match.group()) for match in _RUNS.finditer(normalize(text))]
+    return _split(normalize(text))
+
+
+def _split(normalized: str) -> list[tuple[str, str]]:
+    return [(match.lastgroup, match.group()) for match in _RUNS.finditer(normalized)]
 
 
 def bigrams(run: str) -> list[str]:
@@ -117,10 +121,14 @@ class QueryRun:
     tokens: tuple[str, ...]
 
 
-def query_runs(query: str) -> list[QueryRun]:
-    """The runs of ``query`` that must all match; empty when it has nothing searchable."""
+def query_runs(query: str, max_chars: int = MAX_QUERY_CHARS) -> list[QueryRun]:
+    """The runs of ``query`` that must all match; empty when it has nothing searchable.
+
+    Only the first ``max_chars`` characters of the normalised query count (normalising may
+    lengthen text: ``㍿`` is four characters), so a query never costs more than that.
+    """
     parsed: list[QueryRun] = []
-    for kind, run in runs((query or "")[:MAX_QUERY_CHARS]):
+    for kind, run in _split(normalize(query)[:max_chars]):
         if kind == "word":
             if len(run) <= MAX_TOKEN_CHARS:
                 parsed.append(QueryRun(((run,),), (run,)))

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.models import Organization
-from apps.search.query import search
+from apps.search.query import search, validate_search_text
 
 from .choices import Scope, Status
 
@@ -20,7 +20,11 @@ class SharedResourceFilterSet(django_filters.FilterSet):
     domain = django_filters.CharFilter(
         field_name="domains__code", label=_("Thematic domain (code)")
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    # Over SEARCH_MAX_CHARS / SEARCH_MAX_TOKENS: 400 naming q on the API, a message beside
+    # the search box on the pages.
+    q = django_filters.CharFilter(
+        method="filter_q", label=_("Search"), validators=[validate_search_text]
+    )
 
     # What ``q`` looks in is now the model's title and ``SEARCH_TEXT_FIELDS`` (indexed on
     # save); SEARCH_FIELDS stays as the libraries' record of it, checked against the model

@@ -191,7 +191,8 @@ def _list_body(request, library, actor, version) -> str:
         queryset = queryset.filter(owner__kind=tier)
     sort = request.GET.get("sort", "new")
     ordered = queryset.order_by(*SORTS.get(sort, SORTS["new"]))
-    if request.GET.get("q") and sort == "new" and hasattr(queryset, "search_ranked"):
+    searchable = filterset.is_bound and "q" not in filterset.errors  # else shown beside the box
+    if request.GET.get("q") and sort == "new" and searchable and hasattr(queryset, "search_ranked"):
         ordered = queryset.search_ranked(request.GET["q"])
     counts = facet_counts(library, queryset, actor, request.GET, version=version)
     page = CountedPaginator(

@@ -280,6 +280,14 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "50")) * 1024 * 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Bad input never breaks, slows or leaks: the bounds of what a request may send. Over a bound
+# the API answers 400 (413 for the body's size) in problem+json naming the field and the
+# limit, the pages a message beside the field or the 400 page (apps/api/edge.py).
+# A search (?q= on the API and the pages): at most this many characters, and this many words
+# (runs of Chinese characters or of letters and digits).
+SEARCH_MAX_CHARS = int(os.environ.get("SEARCH_MAX_CHARS", "100"))
+SEARCH_MAX_TOKENS = int(os.environ.get("SEARCH_MAX_TOKENS", "32"))
+
 # API token lifetime when none is given (days).
 API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "365"))
 
