@@ -7,7 +7,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers, status
 from rest_framework.decorators import action, api_view
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.attachments import services
@@ -18,6 +17,7 @@ from apps.sharing.api import expected_version
 from apps.sharing.openapi import CONTENT_DISPOSITION, endpoint
 
 from .idempotency import idempotent
+from .parsers import FormParser, MultiPartParser
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

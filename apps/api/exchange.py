@@ -12,7 +12,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
@@ -36,6 +35,7 @@ from apps.sharing.openapi import (
 )
 
 from .idempotency import idempotent
+from .parsers import FormParser, MultiPartParser
 from .problems import problem_response
 
 

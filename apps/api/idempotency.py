@@ -49,8 +49,27 @@ def _fingerprint(request) -> str:
     digest = hashlib.sha256()
     digest.update(request.method.encode())
     digest.update(b"\0" + request.path.encode() + b"\0")
-    digest.update(request._request.body)
+    if request.content_type.startswith("multipart/form-data"):
+        _digest_upload(digest, request)
+    else:
+        digest.update(request._request.body)
     return digest.hexdigest()
+
+
+def _digest_upload(digest, request) -> None:
+    """A file upload by its fields and its files' names and bytes, read in chunks: its body
+    may be far larger than a request body may be held in memory (``REQUEST_BODY_MAX_KB``)."""
+    for name, values in sorted(request.data.lists()):
+        digest.update(name.encode() + b"\0")
+        for value in values:
+            if hasattr(value, "chunks"):
+                digest.update((value.name or "").encode() + b"\0")
+                for chunk in value.chunks():
+                    digest.update(chunk)
+                value.seek(0)
+            else:
+                digest.update(str(value).encode())
+            digest.update(b"\0")
 
 
 def _try_lock(user_id: int, key: str) -> bool:

@@ -1,8 +1,17 @@
 """Every API error as ``application/problem+json`` (RFC 9457), in the request's language."""
 
+from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -29,9 +38,7 @@ TITLES = {
 }
 
 
-def problem_response(
-    status_code: int, detail, errors: dict | None = None, headers: dict | None = None
-) -> Response:
+def problem_body(status_code: int, detail, errors: dict | None = None) -> dict:
     body = {
         "type": "about:blank",
         "title": str(TITLES.get(status_code, _("Error"))),
@@ -40,9 +47,41 @@ def problem_response(
     }
     if errors:
         body["errors"] = errors
+    return body
+
+
+def problem_response(
+    status_code: int, detail, errors: dict | None = None, headers: dict | None = None
+) -> Response:
+    body = problem_body(status_code, detail, errors)
     response = Response(body, status=status_code, headers=headers)
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
+
+
+def refusal(exc) -> tuple[int, str] | None:
+    """Django's own refusals of input it cannot read, as ``(status, detail)``; else None.
+
+    Raised while a body is parsed (a form, a multipart upload, the raw body): wherever they
+    surface, the API answers them in problem+json and the pages with the 400 page
+    (``apps.api.edge``), never with Django's HTML or a debug page.
+    """
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return 413, _(
+            "The request body is larger than the %(limit)d bytes a request may send (files apart)."
+        ) % {"limit": limit}
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return 400, _("The request sends more than %(limit)d fields.") % {"limit": limit}
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        return 400, _("The request sends more than %(limit)d files.") % {"limit": limit}
+    if isinstance(exc, SuspiciousOperation | BadRequest | MultiPartParserError):
+        return 400, _("The request could not be read.")
+    if isinstance(exc, UnreadablePostError):
+        return 400, _("The request body could not be read to its end.")
+    return None
 
 
 def _flatten(detail) -> dict[str, list[str]]:
@@ -93,6 +132,8 @@ def _problem(exc, context):
             else {"non_field_errors": [str(m) for m in exc.messages]}
         )
         return problem_response(400, TITLES[400], errors)
+    if (refused := refusal(exc)) is not None:
+        return problem_response(*refused)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -9,6 +9,7 @@ module imports none of them.
 
 from __future__ import annotations
 
+import copy
 import re
 
 from django.db.models import Prefetch
@@ -36,6 +37,7 @@ from apps.organizations.models import Organization
 
 from . import list_cache, services
 from .choices import Scope, Status
+from .fields import BulkManyRelatedField
 from .models import ReuseRecord
 from .openapi import IF_MATCH, endpoint
 from .registry import linked_models
@@ -78,6 +80,16 @@ class SharedResourceSerializer(serializers.ModelSerializer):
         ]
         # Everything but the title and the owner is set by the sharing services, never by input.
         read_only_fields = [f for f in fields if f not in ("title", "owner", "owner_name")]
+
+    def get_fields(self):
+        """Every writable list of links (``many=True`` codes or ids) is read with one query
+        for the whole list and bounded (``apps.sharing.fields.BulkManyRelatedField``)."""
+        fields = super().get_fields()
+        for name, field in fields.items():
+            if type(field) is serializers.ManyRelatedField and not field.read_only:
+                child = copy.deepcopy(field.child_relation)  # unbound, as a new field must be
+                fields[name] = BulkManyRelatedField(**{**field._kwargs, "child_relation": child})
+        return fields
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_source(self, obj) -> int | None:

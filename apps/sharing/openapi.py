@@ -10,8 +10,9 @@ through :func:`endpoint`, which adds the same things the same way:
 - response headers: ``ETag`` where the body is a resource, ``Idempotent-Replayed`` on replays,
   ``WWW-Authenticate`` on 401, ``Retry-After`` on 429;
 - the errors, as ``application/problem+json`` bodies of the ``Problem`` component with Chinese
-  examples: 401 and 429 on every endpoint (sign-in required, per-token rate limit), the ones
-  the flags above imply, and those the endpoint names (404 out of reach, 403 role, 409 status…).
+  examples: 400, 401 and 429 on every endpoint (bad input refused at the edge, sign-in
+  required, per-token rate limit), the ones the flags above imply, and those the endpoint
+  names (404 out of reach, 403 role, 409 status…).
 
 Descriptions are plain bilingual text (Chinese first), not translated strings: the schema
 reads the same whatever the request's language.
@@ -170,7 +171,11 @@ KEY_IN_FLIGHT = OpenApiExample(
 )
 
 DESCRIPTIONS = {
-    400: "请求无效：字段问题按字段列在 errors 中。Invalid request; problems per field in errors.",
+    400: (
+        "请求无效：字段问题按字段列在 errors 中；路径或查询参数含控制字符（如 NUL）的请求也是 400。"
+        " Invalid request; problems per field in errors. Any request whose path or query"
+        " parameters hold a control character (such as NUL) is refused with 400 too."
+    ),
     401: (
         "未登录，或令牌无效、过期、已吊销（响应带 WWW-Authenticate: Bearer）。"
         " No credentials, or the token is invalid, expired or revoked."
@@ -301,8 +306,9 @@ def problem(status: int, description: str | None = None, examples=None) -> OpenA
 
 
 def problems(*codes: int, if_match: bool = False, idempotent: bool = False) -> dict:
-    """The problem+json responses of an endpoint: ``codes``, those the headers imply, 401, 429."""
-    wanted = {*codes, 401, 429}
+    """The problem+json responses of an endpoint: ``codes``, those the headers imply, 400 (bad
+    input is refused at the edge, ``apps.api.edge``), 401, 429."""
+    wanted = {*codes, 400, 401, 429}
     if if_match:
         wanted |= {412, 428}
     if idempotent:
@@ -341,7 +347,7 @@ def endpoint(
     ``responses`` are the endpoint's own answers: its success, and any problem it describes
     more precisely than the default (those win). ``codes`` are the problems particular to the
     endpoint (404 when it names a resource, 403 when a role may be refused, 409 for a status
-    conflict…); 401 and 429 are always added, and those ``if_match``/``idempotent`` imply (see
+    conflict…); 400, 401 and 429 are always added, and those ``if_match``/``idempotent`` imply (see
     the module). ``etag``: the success answer carries the resource's ETag.
     """
     params = [ACCEPT_LANGUAGE, *(parameters or [])]

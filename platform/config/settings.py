@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "apps.api.edge.EdgeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -203,6 +204,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.api.problems.problem_exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.api.parsers.JSONParser",
+        "apps.api.parsers.FormParser",
+        "apps.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -277,7 +283,6 @@ SPECTACULAR_SETTINGS = {
 # Attachments: size limit (bytes); files live under MEDIA_ROOT and are only served
 # through a view that applies the resource's visibility.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "50")) * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Bad input never breaks, slows or leaks: the bounds of what a request may send. Over a bound
@@ -287,6 +292,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # (runs of Chinese characters or of letters and digits).
 SEARCH_MAX_CHARS = int(os.environ.get("SEARCH_MAX_CHARS", "100"))
 SEARCH_MAX_TOKENS = int(os.environ.get("SEARCH_MAX_TOKENS", "32"))
+# Every list in a request body (links such as "domains", "cases"): at most this many items.
+API_MAX_LIST_ITEMS = int(os.environ.get("API_MAX_LIST_ITEMS", "200"))
+# How deeply a JSON body may nest (ours nest three levels at most).
+JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", "32"))
+# A request body other than a file upload (JSON, a form, the fields beside a file), in KiB.
+# Uploaded files keep their own limits (ATTACHMENT_MAX_MB, the Excel import's).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("REQUEST_BODY_MAX_KB", "2048")) * 1024
 
 # API token lifetime when none is given (days).
 API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "365"))

@@ -43,3 +43,10 @@ def handler404(request, exception=None):
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
+
+
+# Requests Django refuses before a view (a body it cannot parse, a bad host) answer like the
+# edge's own refusals: problem+json on the API, the 400 page elsewhere; an API 500 is
+# problem+json too (apps/api/edge.py).
+handler400 = "apps.api.edge.bad_request"
+handler500 = "apps.api.edge.server_error"
