@@ -319,8 +319,9 @@ if not DEBUG:
 
 # Content-Security-Policy on every response (django-csp): only this origin, no inline script,
 # no inline style, no plugins, no framing. Templates load scripts and styles from static
-# files (data for scripts comes in json_script blocks, which are not executed); the API docs
-# are served the same way, their page adds data: images for Swagger UI's icons (apps.api.docs).
+# files (data for scripts comes in json_script blocks, which are not executed). The API docs'
+# page alone allows its start script by a nonce new for every answer, and data: images for
+# Swagger UI's icons (apps.api.docs).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [csp.SELF],
