@@ -4,22 +4,31 @@
   (``policy.check_manage``), and only while they can see the resource at all.
 - The whole log: admins of a municipal school (``is_municipal_admin``), and in the admin
   site also superusers.
+- What a change names: another resource (a linked case, the source of a copy) by its title
+  only when the reader may see it (``restrict(user, "view")``, like the resource's page);
+  otherwise ``HIDDEN_RESOURCE``. The API's history gives ids, never titles.
 """
 
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.actor import actor_for
 from apps.accounts.models import Role
 from apps.organizations.models import OrganizationKind
 from apps.sharing.exceptions import ActionDenied
+from apps.sharing.models import SharedResource
 from apps.sharing.policy import policy
 
 from .models import AuditEvent
 
 PAGE_HISTORY_LIMIT = 50
+
+# What a change shows for a linked resource the reader may not see (or that is gone): never
+# its title, so the history says no more than the resource's own page.
+HIDDEN_RESOURCE = _("A resource you may not see")
 
 
 def is_municipal_admin(user) -> bool:
@@ -65,7 +74,17 @@ def _shown(value, labels: dict) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def _related_labels(model, events) -> dict[str, dict]:
+def _labels_of(target, ids, user) -> dict:
+    """{id: label} for ``ids`` of ``target``. A shared resource (a linked case, the source of
+    a copy) is named only when ``user`` may see it, through the one read path
+    (``restrict(user, "view")``); any other id of it reads ``HIDDEN_RESOURCE``."""
+    if issubclass(target, SharedResource):
+        visible = target.objects.restrict(user, "view").filter(pk__in=ids)
+        return {**dict.fromkeys(ids, HIDDEN_RESOURCE), **{obj.pk: str(obj) for obj in visible}}
+    return {obj.pk: str(obj) for obj in target._base_manager.filter(pk__in=ids)}
+
+
+def _related_labels(model, events, user) -> dict[str, dict]:
     """Field name → {id: label} for the foreign keys and many-to-many ids in ``events``.
 
     One query per related model (not per event), so the page costs the same for any
@@ -87,11 +106,7 @@ def _related_labels(model, events) -> dict[str, dict]:
                 wanted.setdefault(target, set()).update(
                     i for i in ids if isinstance(i, int) and not isinstance(i, bool)
                 )
-    found = {
-        target: {obj.pk: str(obj) for obj in target._base_manager.filter(pk__in=ids)}
-        for target, ids in wanted.items()
-        if ids
-    }
+    found = {target: _labels_of(target, ids, user) for target, ids in wanted.items() if ids}
     labels = {name: found.get(target, {}) for name, target in fields.items()}
     for field in model._meta.concrete_fields:
         if field.choices:
@@ -115,7 +130,7 @@ def page_history(user, obj) -> list[dict] | None:
         return None
     events = list(history_of(obj)[:PAGE_HISTORY_LIMIT])
     model = type(obj)
-    labels = _related_labels(model, events)
+    labels = _related_labels(model, events, user)
     names = _field_names(model)
     return [
         {
