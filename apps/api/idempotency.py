@@ -1,8 +1,15 @@
 """``Idempotency-Key`` for token POSTs, in the spirit of Stripe's.
 
 - A token POST without the header → 400.
-- Same key, same request (method, path, body) → the first response replayed, nothing new done.
+- Same key, same request → the first response replayed, nothing new done. "Same" is read
+  from the parsed request (method, path, and the body as parsed): JSON whatever its
+  whitespace or key order; a file upload by its fields and its files' names and bytes,
+  whatever the multipart boundary a client chose for each try.
 - Same key, different request → 422.
+- Only a change uses up a key: a response of 400 or more is not kept (and anything the
+  handler did is rolled back), so a refused request — an import rejected for its rows, a
+  409 for the wrong status, a 412 for a stale If-Match — may be fixed and sent again with
+  the same key, as the partner guide promises.
 - Same key while the first request is still running → 409 (PostgreSQL advisory lock; on
   SQLite writers are serialised anyway, so a second request waits and then replays).
 - Keys are kept IDEMPOTENCY_KEY_DAYS (default 7) days, then purged.
@@ -17,6 +24,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
@@ -52,7 +60,33 @@ def _fingerprint(request) -> str:
     if request.content_type.startswith("multipart/form-data"):
         _digest_upload(digest, request)
     else:
-        digest.update(request._request.body)
+        digest.update(_canonical(request.data))
+    return digest.hexdigest()
+
+
+def _canonical(data) -> bytes:
+    """A parsed JSON or form body as one byte string: sorted keys, no whitespace."""
+    if hasattr(data, "lists"):  # a form (QueryDict): every value of every field, in order
+        data = {"form": dict(data.lists())}
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    ).encode()
+
+
+def _legacy_fingerprint(request) -> str | None:
+    """The fingerprint of keys stored before the parsed one (method, path, raw body), so that
+    a retry spanning the upgrade still replays. Keys live IDEMPOTENCY_KEY_DAYS: remove this
+    that many days after the release. Only for bodies already held in memory (not uploads)."""
+    if request.content_type.startswith("multipart/form-data"):
+        return None
+    try:
+        body = request._request.body
+    except RawPostDataException:  # already parsed by someone: no old key can match anyway
+        return None
+    digest = hashlib.sha256()
+    digest.update(request.method.encode())
+    digest.update(b"\0" + request.path.encode() + b"\0")
+    digest.update(body)
     return digest.hexdigest()
 
 
@@ -107,17 +141,22 @@ def idempotent(handler):
         key = (request.headers.get(HEADER) or "").strip()
         if not key or len(key) > 255:
             raise KeyRequired()
+        legacy = _legacy_fingerprint(request)  # reads the raw body: before it is parsed
         fingerprint = _fingerprint(request)
         with transaction.atomic():
             if not _try_lock(request.user.pk, key):
                 raise KeyInFlight()
             existing = IdempotencyKey.objects.filter(user=request.user, key=key).first()
             if existing is not None:
-                if existing.fingerprint != fingerprint:
+                if existing.fingerprint not in (fingerprint, legacy):
                     raise KeyReused()
                 return _replay(existing)
             response = handler(self, request, *args, **kwargs)
-            if response.status_code < 500:
+            if response.status_code >= 400:
+                # Refused (an import rejected for its rows answers rather than raises):
+                # nothing it did stays, and the key stays free for the fixed request.
+                transaction.set_rollback(True)
+            else:
                 purge_expired()
                 IdempotencyKey.objects.create(
                     user=request.user,
