@@ -139,8 +139,22 @@ def download(request, uid):
     return response
 
 
-@endpoint(403, 404, 409, responses={204: None}, summary=_("Remove an attachment"))
+@endpoint(
+    403,
+    404,
+    409,
+    if_match=True,
+    responses={204: None},
+    summary=_("Remove an attachment"),
+    description=(
+        "If-Match 填所属资源（课程或案例）的 ETag：删除附件是对该资源的修改，资源版本加一。"
+        " If-Match carries the ETag of the resource the file belongs to (the course or case):"
+        " removing a file changes that resource, and its version goes up by one."
+    ),
+)
 @api_view(["DELETE"])
 def remove(request, uid):
-    services.attachment_remove(user=request.user, uid=uid)
+    services.attachment_remove(
+        user=request.user, uid=uid, expected_version=expected_version(request)
+    )
     return Response(status=status.HTTP_204_NO_CONTENT)

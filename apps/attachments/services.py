@@ -13,7 +13,6 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from apps.accounts.actor import actor_for
 from apps.sharing.actions import action
 from apps.sharing.exceptions import InvalidInput, ResourceNotFound
 from apps.sharing.policy import policy
@@ -127,8 +126,7 @@ def _check_attachable(model) -> None:
 @action("attach", details=files_of)
 def attachment_add(model, *, user, pk, upload, expected_version=None) -> Attachment:
     _check_attachable(model)
-    resource = lock_for_write(model, pk, user, expected_version)
-    policy.check_edit(actor_for(user), resource)
+    resource = lock_for_write(model, pk, user, expected_version, check=policy.check_edit)
     data = _read(upload)
     filename = safe_filename(getattr(upload, "name", ""))
     try:
@@ -176,11 +174,13 @@ def visible_attachment(uid, user) -> Attachment:
 
 @transaction.atomic
 @action("detach", locate=resource_of_attachment, details=files_of)
-def attachment_remove(*, user, uid) -> None:
+def attachment_remove(*, user, uid, expected_version=None) -> None:
+    """Remove a file: a change of its resource, so ``expected_version`` is the resource's."""
     attachment = visible_attachment(uid, user)
     model = attachment.resource_type.model_class()
-    resource = lock_for_write(model, attachment.resource_id, user)
-    policy.check_edit(actor_for(user), resource)
+    resource = lock_for_write(
+        model, attachment.resource_id, user, expected_version, check=policy.check_edit
+    )
     stored = attachment.stored
     attachment.delete()
     model.objects.filter(pk=resource.pk).update(version=F("version") + 1)

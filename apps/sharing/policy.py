@@ -43,8 +43,14 @@ The table (tests/sharing/test_permission_matrix.py checks every cell against it)
 Libraries may add a rule of their own on top (``SharedResource.sharing_conflict``):
 an on-site teaching site must be admitted before it is shared beyond its owner or reused.
 
-Every change raises ``version`` by one. Refusals: out of sight → 404; visible
-but the role does not allow it → 403; allowed but wrong status → 409.
+Every change raises ``version`` by one. Refusals, in this order (the services check them
+so): out of sight → 404; visible but the role does not allow it → 403; ``If-Match`` names
+an older version → 412; allowed but wrong status → 409; then what the content lacks (an
+incomplete submission) → 400. The role comes before the version (reloading would not
+help someone the role does not allow); the version before the status (a status the caller
+did not expect is most often the very change it has not read yet). (What a
+request says without reading the resource — a body that does not parse, a token change
+without ``If-Match`` (428) — is answered before any of these.)
 """
 
 from __future__ import annotations

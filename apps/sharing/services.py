@@ -6,6 +6,8 @@ changes a resource's status, scope or version any other way.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -42,10 +44,22 @@ def _lock(model: type[SharedResource], pk, user) -> SharedResource:
         raise ResourceNotFound() from None
 
 
-def lock_for_write(model: type[SharedResource], pk, user, expected_version=None) -> SharedResource:
-    """For library services: the locked row, 404 outside reach, 412 on a stale version."""
+def lock_for_write(
+    model: type[SharedResource],
+    pk,
+    user,
+    expected_version=None,
+    check: Callable[[Any, SharedResource], None] | None = None,
+) -> SharedResource:
+    """For library services: the locked row, 404 outside reach, 412 on a stale version.
+
+    ``check(actor, obj)``, a ``policy.check_*``, is run in the policy's order of refusals:
+    its 403 before the 412, the 412 before its 409.
+    """
     obj = _lock(model, pk, user)
-    _check_version(obj, expected_version)
+    with _in_refusal_order(obj, expected_version):
+        if check is not None:
+            check(actor_for(user), obj)
     return obj
 
 
@@ -171,8 +185,8 @@ def resource_update(
 ) -> SharedResource:
     """Edit content. Rejected or withdrawn resources return to draft; published ones stay."""
     obj = _lock(model, pk, user)
-    policy.check_edit(actor_for(user), obj)
-    _check_version(obj, expected_version)
+    with _in_refusal_order(obj, expected_version):
+        policy.check_edit(actor_for(user), obj)
     m2m = _apply_content(obj, data)
     resubmit = obj.status == Status.REJECTED and obj.owner.kind == OrganizationKind.DEPARTMENT
     if resubmit:
@@ -194,8 +208,8 @@ def resource_update(
 @action("delete")
 def resource_delete(model: type[SharedResource], *, user, pk, expected_version=None) -> None:
     obj = _lock(model, pk, user)
-    policy.check_delete(actor_for(user), obj)
-    _check_version(obj, expected_version)
+    with _in_refusal_order(obj, expected_version):
+        policy.check_delete(actor_for(user), obj)
     obj.delete()
 
 
@@ -206,8 +220,8 @@ def resource_submit(
 ) -> SharedResource:
     """Send a draft for review at ``scope``: it waits for the audience's curators."""
     obj = _lock(model, pk, user)
-    policy.check_submit(actor_for(user), obj)
-    _check_version(obj, expected_version)
+    with _in_refusal_order(obj, expected_version):
+        policy.check_submit(actor_for(user), obj)
     audience = audience_for(obj.owner, scope)
     _check_library_rule(obj, "submit", scope)
     _require_complete(obj)
@@ -225,8 +239,8 @@ def resource_publish(
     """Publish at ``scope``: the audience's curators decide; widening a published one is allowed."""
     obj = _lock(model, pk, user)
     audience = audience_for(obj.owner, scope)
-    policy.check_publish(actor_for(user), obj, audience)
-    _check_version(obj, expected_version)
+    with _in_refusal_order(obj, expected_version):
+        policy.check_publish(actor_for(user), obj, audience)
     _check_library_rule(obj, "publish", scope)
     _require_complete(obj)
     now = timezone.now()
@@ -244,8 +258,8 @@ def resource_reject(
     model: type[SharedResource], *, user, pk, reason: str, expected_version=None
 ) -> SharedResource:
     obj = _lock(model, pk, user)
-    policy.check_reject(actor_for(user), obj)
-    _check_version(obj, expected_version)
+    with _in_refusal_order(obj, expected_version):
+        policy.check_reject(actor_for(user), obj)
     if not (reason or "").strip():
         raise InvalidInput(errors={"reason": [str(_("Say why, so the author can fix it."))]})
     obj.status = Status.REJECTED
@@ -260,8 +274,8 @@ def resource_withdraw(
     model: type[SharedResource], *, user, pk, expected_version=None
 ) -> SharedResource:
     obj = _lock(model, pk, user)
-    policy.check_withdraw(actor_for(user), obj)
-    _check_version(obj, expected_version)
+    with _in_refusal_order(obj, expected_version):
+        policy.check_withdraw(actor_for(user), obj)
     obj.status = Status.WITHDRAWN
     return _save_transition(obj)
 
@@ -329,3 +343,19 @@ class VersionMismatch(InvalidInput):
 def _check_version(obj: SharedResource, expected_version) -> None:
     if expected_version is not None and int(expected_version) != obj.version:
         raise VersionMismatch()
+
+
+@contextmanager
+def _in_refusal_order(obj: SharedResource, expected_version) -> Iterator[None]:
+    """Around a ``policy.check_*``: refusals in the policy's order (its docstring, "Refusals").
+
+    The role is judged first (403), then a stale ``If-Match`` (412), then the status (409):
+    a conflict with the status is most often the very change the caller has not read yet,
+    so it must not hide that the caller's version is stale.
+    """
+    try:
+        yield
+    except InvalidTransition:
+        _check_version(obj, expected_version)
+        raise
+    _check_version(obj, expected_version)
