@@ -132,6 +132,16 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _in_utc(moment: datetime.datetime) -> datetime.datetime | None:
+    """``moment`` in UTC, the way the database compares it; None when that falls outside the
+    calendar (``0001-01-01`` in Foshan is still year 0 in UTC; ``9999-12-31`` has no next day),
+    i.e. before or after every event."""
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        return None
+
+
 class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
     pass
 
@@ -178,12 +188,21 @@ class AuditEventFilterSet(django_filters.FilterSet):
     def filter_since(self, queryset, name, value: datetime.date | datetime.datetime):
         if not isinstance(value, datetime.datetime):
             value = _start_of(value)
-        return queryset.filter(occurred_at__gte=value)
+        start = _in_utc(value)
+        if start is None:  # from before the calendar: everything; from after it: nothing
+            return queryset if value.year == datetime.MINYEAR else queryset.none()
+        return queryset.filter(occurred_at__gte=start)
 
     def filter_until(self, queryset, name, value: datetime.date | datetime.datetime):
         if not isinstance(value, datetime.datetime):
-            return queryset.filter(occurred_at__lt=_start_of(value + datetime.timedelta(days=1)))
-        return queryset.filter(occurred_at__lte=value)
+            if value == datetime.date.max:  # to the end of the calendar: everything
+                return queryset
+            end = _in_utc(_start_of(value + datetime.timedelta(days=1)))
+            return queryset.filter(occurred_at__lt=end)
+        end = _in_utc(value)
+        if end is None:  # up to before the calendar: nothing; up to after it: everything
+            return queryset.none() if value.year == datetime.MINYEAR else queryset
+        return queryset.filter(occurred_at__lte=end)
 
 
 class IsMunicipalAdmin(permissions.BasePermission):
@@ -204,6 +223,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = AuditEventFilterSet
     pagination_class = NewestFirstCursorPagination
+    lookup_value_regex = "[0-9]+"  # ASCII digits: no "١", "１" or "+1" (int() reads them all)
 
 
 __all__ = ["Action", "AuditEventSerializer", "AuditEventViewSet", "HistoryViewSetMixin"]

@@ -2,6 +2,7 @@
 
 from django.urls import path
 from rest_framework.routers import DefaultRouter
+from rest_framework.urlpatterns import format_suffix_patterns
 
 from apps.sharing.registry import libraries
 
@@ -10,7 +11,20 @@ from .history import AuditEventViewSet
 from .views import MeView, OrganizationViewSet
 from .viewsets import library_viewset
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """Format suffixes (``/courses/1.json``) only for the formats the API renders: any suffix
+    made ``/courses/1.5/`` item 1 in an unknown format, which the lenient negotiation then
+    ignored (apps/api/negotiation.py), so a malformed id answered as a real one."""
+
+    include_format_suffixes = False
+    formats = ("json", "api", "xlsx")
+
+    def get_urls(self):
+        return format_suffix_patterns(super().get_urls(), allowed=list(self.formats))
+
+
+router = Router()
 router.register("organizations", OrganizationViewSet, basename="organization")
 for library in libraries():
     if library.viewset is not None:

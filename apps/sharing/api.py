@@ -196,6 +196,8 @@ class SharedResourceViewSet(
     model = None
     prefetch: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
+    # Ids are ASCII digits: "/１/", "/٣/", "/+1/" named item 1 or 3 before (int() reads them).
+    lookup_value_regex = "[0-9]+"
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     # Edits are partial (PATCH): the owner is fixed at creation, so a full PUT cannot exist.
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]

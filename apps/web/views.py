@@ -9,11 +9,12 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -85,7 +86,19 @@ def switch_school(request):
     code = request.POST.get("org", "")
     if actor_for(request.user).seat_for(code):
         request.session[SESSION_KEY] = code
-    return redirect(request.POST.get("next") or "web:home")
+    return _back_to(request, request.POST.get("next", ""))
+
+
+def _back_to(request, target: str):
+    """Back to ``target`` when it is a path on this site; else home (never another site)."""
+    safe = (
+        target.startswith("/")
+        and not any(c.isspace() or not c.isprintable() for c in target)
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    )
+    return HttpResponseRedirect(target) if safe else redirect("web:home")
 
 
 def search(request):
