@@ -3,15 +3,24 @@
 The schema is fetched from the application itself (``/api/schema/``, through the WSGI app) and
 every operation in it is exercised through the same WSGI app, with a Bearer token each for a
 town teacher (tA_teacher), a partner department's submitter (dept) and the municipal curator
-(muni_curator). What must hold for every answer: no 5xx, and the status code, content type,
-headers and body are ones the schema documents. 4xx answers are fine — a teacher may not
+(muni_curator). What must hold for every answer: no 5xx; the status code, content type,
+headers and body are ones the schema documents; every error (4xx) is
+``application/problem+json`` with its status in the body; and no answer takes more than
+2 seconds of CPU time (10 seconds of wall time). 4xx answers are fine — a teacher may not
 publish — as long as they are documented.
 
 How the run is shaped:
 
-- One test per operation. Requests built from the schema's own examples (a department's case,
-  a town school's course…) go out as all three identities; generated ones (valid and invalid
-  input, a few per operation) take turns. About 400 requests in all.
+- One test per operation, three phases. Requests built from the schema's own examples (a
+  department's case, a town school's course…) go out as all three identities. The coverage
+  phase then sends the edge cases the schema implies, valid and invalid: each parameter and
+  property at its bounds and just past them, missing, of the wrong type, with the wrong
+  format; bodies of the wrong media type; methods the path does not allow. Then the fuzzing
+  phase: a few random requests per operation, valid and invalid. Generated requests take
+  turns among the identities. About 5,600 requests in all: about 3 minutes of CPU time, so
+  about a minute and a half on two cores under ``make test`` (the coverage phase generates
+  every case the schema defines: Schemathesis has no budget for it; the fuzzing phase's
+  budget is ``max-examples``, 3 per operation).
 - A few resources of every library are seeded in each workflow state (draft, pending,
   published; a department's pending and rejected case; two attachments), and path parameters
   are pointed at them in turn — or at a well-formed value that names nothing, for the 404.
@@ -35,6 +44,8 @@ The schema is loaded at import: Schemathesis's fixture-based loader
 """
 
 import itertools
+import json
+import time
 import zlib
 
 import hypothesis
@@ -45,7 +56,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import override_settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import max_response_time, not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -54,10 +65,12 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from apps.accounts.models import ApiToken, User
+from apps.attachments.models import Attachment
 from apps.attachments.services import attachment_add
 from apps.cases.models import Case
 from apps.courses.models import Course
 from apps.faculty.models import Lecturer
+from apps.search.segmenter import segmenter
 from apps.sharing.choices import Scope, Status
 from apps.teaching_sites.models import TeachingSite
 from config.wsgi import application
@@ -75,6 +88,13 @@ PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # Path values that match their route but name nothing.
 MISSING = {"id": 2_147_483_647, "uid": "00000000-0000-4000-8000-000000000000", "code": "000000"}
 
+# Time bounds per request. Normal answers take milliseconds. CPU time is what input can make
+# the application spend (on SQLite the database's work too); it is what is bounded tightly,
+# because wall time also counts the other processes on the machine: on a shared machine at
+# load 10, trivial requests took 2.2 s of wall time. The wall bound catches waiting (a query
+# PostgreSQL takes long over, a lock).
+MAX_CPU_SECONDS = 2.0
+MAX_WALL_SECONDS = 10.0
 CONFIG = schemathesis.Config.from_dict(
     {
         "seed": 20261127,
@@ -84,15 +104,37 @@ CONFIG = schemathesis.Config.from_dict(
             "deterministic": True,
             "database": "none",
         },
-        "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+        # Edge cases (positive and negative) on top of the examples and the fuzzing.
+        "phases": {"coverage": {"enabled": True}, "stateful": {"enabled": False}},
+        "checks": {"max_response_time": MAX_WALL_SECONDS},
     }
 )
+
+
+@schemathesis.check
+def errors_are_problem_json(ctx, response, case):
+    """Every error of the API is RFC 9457 problem+json, its ``status`` the answer's."""
+    if response.status_code < 400 or case.method.upper() == "HEAD":
+        return None
+    content_type = (response.headers.get("content-type") or [""])[0]
+    if not content_type.startswith("application/problem+json"):
+        raise AssertionError(
+            f"{response.status_code} answered as {content_type!r}, not application/problem+json"
+        )
+    body = json.loads(response.content)
+    if body.get("status") != response.status_code or not body.get("title"):
+        raise AssertionError(f"not a problem for {response.status_code}: {body}")
+    return None
+
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
+    errors_are_problem_json,
+    max_response_time,
 ]
 
 # With DEBUG off (the PostgreSQL run) ALLOWED_HOSTS is empty; Schemathesis's client says
@@ -120,6 +162,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     ):
         request_started.disconnect(close_old_connections)
         request_finished.disconnect(close_old_connections)
+        segmenter()  # loaded at worker start in production too (platform/gunicorn.conf.py)
         try:
             with transaction.atomic():
                 yield seed()
@@ -212,6 +255,11 @@ def aim(case, seeded: dict) -> None:
 
 
 def current_etag(case) -> str:
+    """The ETag of what the request changes: the resource, or the one a file belongs to."""
+    if library_of(case) == "attachments":
+        attachment = Attachment.objects.filter(uid=case.path_parameters.get("uid")).first()
+        version = attachment.resource.version if attachment else None
+        return f'"{version}"' if version is not None else "*"
     model = LIBRARIES[library_of(case)][0]
     pk = case.path_parameters.get("id")
     version = model.objects.filter(pk=pk).values_list("version", flat=True).first()
@@ -256,7 +304,13 @@ def test_every_operation_answers_as_documented(case, seeded):
         case.headers = headers_as(who, case, generated, seeded)
         cache.clear()  # the per-token rate limit is not what this run is about
         try:
-            case.call_and_validate(checks=CHECKS)
+            started = time.process_time()
+            response = case.call()
+            cpu = time.process_time() - started
+            case.validate_response(response, checks=CHECKS)
+            assert cpu <= MAX_CPU_SECONDS, (
+                f"{cpu:.2f} s of CPU time for one request:\n{case.as_curl_command()}"
+            )
         except Exception as exc:
             exc.add_note(f"Sent as {who}.")
             raise
