@@ -400,7 +400,10 @@ class SharedResourceViewSet(
         copy = services.resource_reuse(
             self.model, user=request.user, pk=self.kwargs["pk"], target_code=target
         )
-        return self._respond(self._reload(copy.pk), status.HTTP_201_CREATED)
+        # A repeat (same user, version and school) answers with the copy made before: 200.
+        repeat = getattr(copy, "reused_before", False)
+        code = status.HTTP_200_OK if repeat else status.HTTP_201_CREATED
+        return self._respond(self._reload(copy.pk), code)
 
     @extend_schema(responses=ReuseRecordSerializer(many=True), summary=_("Where it is reused"))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -527,7 +530,16 @@ def _workflow(item: type[serializers.Serializer]) -> dict:
             409,
             idempotent=True,
             etag=True,
-            responses={201: OpenApiResponse(item, description=_("The new draft copy."))},
+            responses={
+                201: OpenApiResponse(item, description=_("The new draft copy.")),
+                200: OpenApiResponse(
+                    item,
+                    description=_(
+                        "You reused this version into this school before: the copy you made "
+                        "then. Nothing new was made."
+                    ),
+                ),
+            },
             examples=[
                 OpenApiExample(
                     "town", {"owner": "440604010"}, summary="复用到祖庙街道党校 Into a town school"

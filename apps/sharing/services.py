@@ -281,13 +281,37 @@ def resource_withdraw(
 
 
 @transaction.atomic
-@action("reuse", creates=True)
 def resource_reuse(model: type[SharedResource], *, user, pk, target_code: str) -> SharedResource:
-    """Copy a published resource into ``target_code``'s drafts, linked to its source version."""
+    """Copy a published resource into ``target_code``'s drafts, linked to its source version.
+
+    A repeat — the same user reusing the same version of the same resource into the same
+    school while the copy it made still exists — is not a second reuse: it returns that copy
+    (``reused_before`` set on it) and changes and records nothing. The source row is locked
+    before the look-up, so repeats sent at the same moment queue and find the first one's
+    copy. A colleague's reuse into the same school, or a newer version, makes a new copy.
+    """
     target = _organization(target_code)
     obj = _lock(model, pk, user)
     policy.check_reuse(actor_for(user), obj, target)
     _check_library_rule(obj, "reuse")
+    earlier = (
+        model.objects.filter(source=obj, source_version=obj.version, owner=target, author=user)
+        .order_by("pk")
+        .first()
+    )
+    if earlier is not None:
+        earlier.reused_before = True
+        return earlier
+    return _reuse_copy(model, user=user, pk=obj.pk, source=obj, target=target)
+
+
+@transaction.atomic
+@action("reuse", creates=True)
+def _reuse_copy(
+    model: type[SharedResource], *, user, pk, source: SharedResource, target: Organization
+) -> SharedResource:
+    """The reuse itself (checked and locked by ``resource_reuse``): the copy, its record."""
+    obj = source
     copy = model(
         owner=target,
         author=user,
