@@ -56,6 +56,7 @@ class Course(SharedResource):
     CONTENT_FIELDS = ("title", "summary", "outline", "kind", "class_hours", "target_audience")
     CONTENT_M2M = ("domains", "methods", "cases", "sites")
     EXTRA_CONTENT = ("teaching_group",)
+    EXTRA_LABELS = {"teaching_group": _("teaching group")}
     SEARCH_TEXT_FIELDS = ("summary", "outline", "target_audience")
 
     class Meta(SharedResource.Meta):
@@ -79,6 +80,30 @@ class Course(SharedResource):
     def set_extra(self, data: dict, *, user) -> None:
         if "teaching_group" in data:
             teaching_group_set(course=self, members=data["teaching_group"], user=user)
+
+    def extra_snapshot(self, name: str):
+        if name != "teaching_group":
+            return None
+        return [
+            {"lecturer": m.lecturer_id, "role": m.role, "duty": m.duty}
+            for m in self.teaching_group.all()
+        ]
+
+    def apply_extra_snapshot(self, name: str, value) -> None:
+        """A sync takes the source's group as it was published (its lecturers as they are)."""
+        if name != "teaching_group":
+            return
+        TeachingGroupMember.objects.filter(course=self).delete()
+        TeachingGroupMember.objects.bulk_create(
+            TeachingGroupMember(
+                course=self,
+                lecturer_id=m["lecturer"],
+                role=m["role"],
+                duty=m.get("duty", ""),
+                position=index,
+            )
+            for index, m in enumerate(value or [])
+        )
 
     def copy_extra_to(self, copy: "Course") -> None:
         TeachingGroupMember.objects.bulk_create(

@@ -84,6 +84,15 @@ class SharedResource(models.Model):
         related_name="copies",
     )
     source_version = models.PositiveIntegerField(_("source version"), null=True, blank=True)
+    # The newest version of this resource kept as published (``PublishedVersion``): what its
+    # copies compare their ``source_version`` with. Set by the services only.
+    published_version = models.PositiveIntegerField(
+        _("newest published version"), null=True, blank=True, editable=False
+    )
+    # A copy whose owner declined its source's version N keeps quiet until N + 1 or later.
+    source_declined_version = models.PositiveIntegerField(
+        _("declined source version"), null=True, blank=True, editable=False
+    )
     reuse_count = models.PositiveIntegerField(_("times reused"), default=0)
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
     reviewed_by = models.ForeignKey(
@@ -111,6 +120,7 @@ class SharedResource(models.Model):
     CONTENT_M2M: tuple[str, ...] = ()
     EXTRA_CONTENT: tuple[str, ...] = ()
     NOT_COPIED_ON_REUSE: tuple[str, ...] = ()  # content that stays with the original owner
+    EXTRA_LABELS: dict[str, str] = {}  # how pages and diffs name each EXTRA_CONTENT input
     # The text fields besides the title that search looks in (see apps.search.indexing).
     SEARCH_TEXT_FIELDS: tuple[str, ...] = ()
 
@@ -178,6 +188,14 @@ class SharedResource(models.Model):
     def set_extra(self, data: dict, *, user) -> None:
         """Store the library's EXTRA_CONTENT inputs after the row is saved."""
 
+    def extra_snapshot(self, name: str):
+        """The JSON value of EXTRA_CONTENT ``name`` kept in a published version, or None when
+        it is not kept (personal data: a lecturer's contact stays out of versions)."""
+        return None
+
+    def apply_extra_snapshot(self, name: str, value) -> None:
+        """Write EXTRA_CONTENT ``name`` from a published version's value (a copy's sync)."""
+
     def copy_extra_to(self, copy: SharedResource) -> None:
         """Copy the library's own related rows into a reuse copy."""
 
@@ -222,6 +240,44 @@ class ReuseRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} ← {self.content_type.model} #{self.source_id}"
+
+
+class PublishedVersion(models.Model):
+    """A published state of a resource, kept under its version number (发布版本).
+
+    Written by the services whenever a resource becomes or stays published with new content
+    (publish; an edit of a published resource). ``content`` holds the library's content fields,
+    its links as sorted ids and its kept extras (``apps.sharing.versions``). Copies compare
+    their ``source_version`` with the newest one and take fields from it (sync).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField(_("resource"))
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    content = models.JSONField(_("content"))
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("published version")
+        verbose_name_plural = _("published versions")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "version"], name="published_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
 
 
 class ContentVersion(models.Model):

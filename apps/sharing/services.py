@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.actor import actor_for
 from apps.organizations.models import Organization, OrganizationKind
 
+from . import versions
 from .actions import action
 from .choices import Scope, Status
 from .exceptions import ActionDenied, InvalidInput, InvalidTransition, ResourceNotFound
@@ -200,6 +201,10 @@ def resource_update(
     obj.refresh_from_db(fields=["version"])
     if obj.status == Status.PENDING:
         _require_complete(obj)
+    if obj.status == Status.PUBLISHED:
+        # An edit of a published resource is a new published version: kept, and its copies
+        # are told (``versions``).
+        versions.keep_published(obj, user)
     _ensure_in_reach(obj, user)
     return obj
 
@@ -249,7 +254,9 @@ def resource_publish(
     obj.reviewed_by = user
     obj.published_at = now
     obj.first_published_at = obj.first_published_at or now
-    return _save_transition(obj)
+    obj = _save_transition(obj)
+    versions.keep_published(obj, user)
+    return obj
 
 
 @transaction.atomic
@@ -342,6 +349,76 @@ def _reuse_copy(
     )
     _ensure_in_reach(copy, user)
     return copy
+
+
+@transaction.atomic
+@action("sync")
+def resource_sync(
+    model: type[SharedResource],
+    *,
+    user,
+    pk,
+    accept: list[str] | None = None,
+    decline: bool = False,
+    expected_version=None,
+) -> SharedResource:
+    """Bring a reuse copy in step with its source's newest published version (同步).
+
+    ``accept``: the fields to take from that version; every other field keeps the copy's
+    value, local edits included. The copy then records the new source version and raises
+    its own. ``decline``: take nothing and stop showing that version (a newer one shows
+    again); the copy's content and version stay as they are. Only who may edit the copy may
+    sync it, and only from a source they may still see.
+    """
+    obj = _lock(model, pk, user)
+    with _in_refusal_order(obj, expected_version):
+        policy.check_edit(actor_for(user), obj)
+    if decline and accept:
+        raise InvalidInput(
+            errors={"decline": [str(_("Either accept fields or decline, not both."))]}
+        )
+    if not decline and accept is None:
+        raise InvalidInput(errors={"accept": [str(_("Name the fields to take, or decline."))]})
+    source = (
+        model.objects.restrict(user, "view").filter(pk=obj.source_id).first()
+        if obj.source_id
+        else None
+    )
+    if source is None:
+        raise InvalidTransition(_("This resource is not a copy of a source you can see."))
+    update = versions.source_update(obj, source.status, source.published_version)
+    if update is None:
+        raise InvalidTransition(_("Its source has no newer published version to take."))
+    if decline:
+        obj.source_declined_version = update["to_version"]
+        obj.save(update_fields=["source_declined_version", "updated_at"])
+        return obj
+    allowed = versions.synced_fields(model)
+    unknown = [name for name in accept if name not in allowed]
+    if unknown:
+        raise InvalidInput(
+            errors={"accept": [str(_("Unknown field: %(names)s.") % {"names": ", ".join(unknown)})]}
+        )
+    upstream = versions.diff(obj, source)
+    content = {f.field: f.upstream for f in upstream.fields}
+    names = [name for name in allowed if name in accept and name in content]
+    versions.apply_fields(obj, content, names)
+    if "title" in names and not str(obj.title or "").strip():
+        raise InvalidInput(errors={"title": [str(_("This field is required."))]})
+    obj.source_version = update["to_version"]
+    obj.source_declined_version = None
+    if obj.status in (Status.REJECTED, Status.WITHDRAWN):
+        obj.status = Status.DRAFT
+    obj.version = F("version") + 1
+    _save_content(obj)
+    versions.apply_related(obj, content, names)
+    obj.refresh_from_db(fields=["version"])
+    if obj.status == Status.PENDING:
+        _require_complete(obj)
+    if obj.status == Status.PUBLISHED:
+        versions.keep_published(obj, user)
+    _ensure_in_reach(obj, user)
+    return obj
 
 
 def reuse_records_for(obj: SharedResource) -> models.QuerySet[ReuseRecord]:

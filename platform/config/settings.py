@@ -96,6 +96,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "apps.jobs",
     "apps.accounts",
     "apps.organizations",
     "apps.taxonomy",
@@ -109,6 +112,8 @@ INSTALLED_APPS = [
     "apps.search",
     "apps.dashboard",
     "apps.audit",
+    "apps.notifications",
+    "apps.webhooks",
     "apps.api",
     "apps.backoffice",
     "apps.web",
@@ -336,6 +341,46 @@ CONTENT_SECURITY_POLICY = {
 # (Not named CSP_…: django-csp's check takes any such setting for one of its old settings.)
 if _report_uri := os.environ.get("CSP_REPORT_URI", "").strip():
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [_report_uri]
+
+# The job queue (apps.jobs): django-tasks with its database backend. A job is a row written in
+# the transaction of the change that asks for it; `python manage.py db_worker` processes (any
+# number, on any machine) run them. The SQLite demo runs them in a thread of the web process
+# instead (JOBS_INLINE_WORKER, on by default there), so it needs no extra process.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# (Never under pytest: tests run the jobs themselves, apps.jobs.queue.run_due_jobs.)
+JOBS_INLINE_WORKER = env_bool(
+    "JOBS_INLINE_WORKER",
+    DEBUG
+    and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    and "PYTEST_VERSION" not in os.environ,
+)
+JOBS_INLINE_INTERVAL_SECONDS = float(os.environ.get("JOBS_INLINE_INTERVAL_SECONDS", "1"))
+# A failed job runs again after this many seconds, then twice as long each time.
+JOBS_RETRY_BACKOFF_SECONDS = float(os.environ.get("JOBS_RETRY_BACKOFF_SECONDS", "30"))
+
+# E-mail (notifications): the console in the demo, SMTP from the environment in production.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "四库共建共享平台 <noreply@localhost>")
+# The address the e-mails link back to (no request to read it from in a worker).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Webhooks (apps.webhooks): receivers on private, loopback or link-local addresses are refused
+# unless this is on (tests run a receiver on loopback). Deliveries time out after
+# WEBHOOK_TIMEOUT_SECONDS and are tried WEBHOOK_MAX_ATTEMPTS times, the waits doubling from
+# JOBS_RETRY_BACKOFF_SECONDS.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,45 @@
+"""How a notification reads, in the interface's language (pages, e-mail, the API's ``text``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from .models import Kind, Notification
+
+
+def describe(notification: Notification) -> str:
+    data = notification.data or {}
+    title = notification.title
+    kind = notification.kind
+    if kind == Kind.SUBMITTED:
+        return _("“%(title)s” was submitted and waits for your review") % {"title": title}
+    if kind == Kind.PUBLISHED:
+        return _("“%(title)s” was published") % {"title": title}
+    if kind == Kind.REJECTED:
+        return _("“%(title)s” was rejected: %(reason)s") % {
+            "title": title,
+            "reason": data.get("reason", ""),
+        }
+    if kind == Kind.WITHDRAWN:
+        return _("“%(title)s” was withdrawn") % {"title": title}
+    if kind == Kind.REUSED:
+        return _("%(school)s reused your “%(title)s”") % {
+            "school": data.get("school", notification.actor_name),
+            "title": title,
+        }
+    if kind == Kind.SOURCE_UPDATED:
+        return _("The source of your copy “%(title)s” was updated (version %(from)s → %(to)s)") % {
+            "title": title,
+            "from": data.get("from_version", "?"),
+            "to": data.get("to_version", "?"),
+        }
+    if kind == Kind.SOURCE_WITHDRAWN:
+        return _("The source of your copy “%(title)s” was withdrawn; your copy keeps working") % {
+            "title": title
+        }
+    if kind == Kind.SITE_LIFECYCLE:
+        return _("Site “%(title)s” is now %(state)s") % {
+            "title": title,
+            "state": data.get("state_label", data.get("to", "")),
+        }
+    return title

@@ -1,0 +1,238 @@
+"""Published versions and keeping copies in step with their sources (版本与同步).
+
+A resource's published states are kept (``PublishedVersion``): each time it becomes or stays
+published with new content, its content fields, its links (sorted ids) and the extras its
+library keeps (``SharedResource.extra_snapshot``) are stored under its version number.
+
+A reuse copy remembers the version it came from (``source_version``). When its source is
+published at a newer version, the copy is *behind* (``source_update``): its owner reads a
+three-way diff per field — the version it came from (*base*), the source's newest version
+(*upstream*) and the copy as it is now (*local*) — and takes the fields they choose
+(``services.resource_sync``) or declines that version. Fields they do not take keep the
+copy's own value, local edits included.
+
+This module reads and compares; the write is the named action ``sync`` in ``services``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from .choices import Status
+from .models import PublishedVersion, SharedResource
+from .registry import find_library
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def synced_fields(model: type[SharedResource]) -> list[str]:
+    """The fields a version keeps and a copy can take: content a reuse copies, in form order."""
+    kept = [
+        name
+        for name in (*model.CONTENT_FIELDS, *model.CONTENT_M2M, *model.EXTRA_CONTENT)
+        if name not in model.NOT_COPIED_ON_REUSE
+    ]
+    return kept
+
+
+def content_of(obj: SharedResource) -> dict[str, Any]:
+    """The resource's content as a version keeps it (JSON): plain values, sorted link ids."""
+    content: dict[str, Any] = {}
+    for name in synced_fields(type(obj)):
+        if name in obj.CONTENT_M2M:
+            content[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
+        elif name in obj.EXTRA_CONTENT:
+            value = obj.extra_snapshot(name)
+            if value is not None:
+                content[name] = value
+        else:
+            field = obj._meta.get_field(name)
+            content[name] = _plain(field.value_from_object(obj))
+    return content
+
+
+def keep_published(obj: SharedResource, user) -> PublishedVersion:
+    """Store ``obj``'s content under its (new) version and mark it the newest published one.
+
+    Called by the services inside their transaction, after the version was raised.
+    """
+    kept = PublishedVersion.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        version=obj.version,
+        title=obj.title,
+        content=content_of(obj),
+        published_at=timezone.now(),
+        published_by=user if getattr(user, "pk", None) else None,
+    )
+    type(obj).objects.filter(pk=obj.pk).update(published_version=obj.version)
+    obj.published_version = obj.version
+    return kept
+
+
+def versions_of(obj: SharedResource) -> models.QuerySet[PublishedVersion]:
+    """The published versions of ``obj``, newest first (the caller checked it may be seen)."""
+    return PublishedVersion.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+    ).select_related("published_by")
+
+
+def source_update(copy: SharedResource, source_status: str | None, source_published: int | None):
+    """``{"from_version", "to_version"}`` when the copy's source has a newer published version
+    it has neither taken nor declined; otherwise None. A withdrawn source offers nothing."""
+    if copy.source_id is None or source_status != Status.PUBLISHED or source_published is None:
+        return None
+    base = copy.source_version or 0
+    if source_published <= base:
+        return None
+    if copy.source_declined_version and source_published <= copy.source_declined_version:
+        return None
+    return {"from_version": base, "to_version": source_published}
+
+
+def source_states(model: type[SharedResource], user, copies) -> dict[int, tuple[str, int | None]]:
+    """For the copies' sources that ``user`` may see: id → (status, newest published version).
+
+    One query for any number of copies; a source out of the reader's sight is left out,
+    so its copies show no notice and no link.
+    """
+    ids = {c.source_id for c in copies if c.source_id} or {0}
+    rows = (
+        model.objects.restrict(user, "view")
+        .filter(pk__in=ids)
+        .values_list("pk", "status", "published_version")
+    )
+    return {pk: (status, published) for pk, status, published in rows}
+
+
+@dataclass
+class FieldDiff:
+    field: str
+    label: str
+    base: Any
+    upstream: Any
+    local: Any
+
+    @property
+    def changed_locally(self) -> bool:
+        return self.local != self.base
+
+    @property
+    def changed_upstream(self) -> bool:
+        return self.upstream != self.base
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "label": self.label,
+            "base": self.base,
+            "upstream": self.upstream,
+            "local": self.local,
+            "changed_locally": self.changed_locally,
+            "changed_upstream": self.changed_upstream,
+        }
+
+
+@dataclass
+class SourceDiff:
+    copy: SharedResource
+    source: SharedResource
+    from_version: int
+    to_version: int
+    fields: list[FieldDiff]
+    base_known: bool
+
+    @property
+    def update(self) -> dict | None:
+        return source_update(self.copy, self.source.status, self.source.published_version)
+
+    def as_dict(self) -> dict[str, Any]:
+        library = find_library(type(self.source))
+        return {
+            "source": {
+                "library": library.key if library else type(self.source)._meta.model_name,
+                "id": self.source.pk,
+                "title": self.source.title,
+                "status": self.source.status,
+            },
+            "from_version": self.from_version,
+            "to_version": self.to_version,
+            "source_update": self.update,
+            "base_known": self.base_known,
+            "fields": [f.as_dict() for f in self.fields],
+        }
+
+
+def _version(model: type[SharedResource], pk: int, version: int | None) -> PublishedVersion | None:
+    if version is None:
+        return None
+    return PublishedVersion.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id=pk, version=version
+    ).first()
+
+
+def diff(copy: SharedResource, source: SharedResource) -> SourceDiff:
+    """The three-way diff of ``copy`` against ``source``'s newest published version.
+
+    When the version the copy came from was published before versions were kept, the base
+    is unknown: it is taken to be the copy's own value (nothing counts as changed locally),
+    and ``base_known`` says so.
+    """
+    model = type(copy)
+    from_version = copy.source_version or 0
+    to_version = source.published_version or from_version
+    base_row = _version(model, source.pk, from_version)
+    upstream_row = _version(model, source.pk, to_version)
+    local = content_of(copy)
+    upstream = upstream_row.content if upstream_row else content_of(source)
+    base = base_row.content if base_row else local
+    fields = [
+        FieldDiff(
+            field=name,
+            label=str(model._meta.get_field(name).verbose_name)
+            if name not in model.EXTRA_CONTENT
+            else str(getattr(model, "EXTRA_LABELS", {}).get(name, name)),
+            base=base.get(name),
+            upstream=upstream.get(name),
+            local=local.get(name),
+        )
+        for name in synced_fields(model)
+        if name in local or name in upstream
+    ]
+    return SourceDiff(copy, source, from_version, to_version, fields, base_row is not None)
+
+
+def apply_fields(copy: SharedResource, content: dict[str, Any], names: list[str]) -> None:
+    """Set ``names`` on ``copy`` from a version's ``content`` (plain fields before the save,
+    links and extras after: call once before and once after saving, see ``services``)."""
+    for name in names:
+        if name in copy.CONTENT_M2M or name in copy.EXTRA_CONTENT:
+            continue
+        field = copy._meta.get_field(name)
+        setattr(copy, field.attname, content.get(name))
+
+
+def apply_related(copy: SharedResource, content: dict[str, Any], names: list[str]) -> None:
+    for name in names:
+        if name in copy.CONTENT_M2M:
+            manager = getattr(copy, name)
+            ids = content.get(name) or []
+            manager.set(manager.model.objects.filter(pk__in=ids))
+        elif name in copy.EXTRA_CONTENT and name in content:
+            copy.apply_extra_snapshot(name, content[name])
