@@ -190,6 +190,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 #                      client address is REMOTE_ADDR and the header is never believed
 # Rates are generous: the test suite and the benchmark (tokens, its own rate) never meet them.
 EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", "5000"))
+# Excel work that leaves the request (apps.exchange.jobs): an export of more than
+# EXPORT_INLINE_ROWS rows or an import of more than IMPORT_INLINE_ROWS rows (or any, on
+# ?async=1) runs as a job answering 202; EXPORT_MAX_ROWS then bounds only the synchronous
+# export, EXPORT_JOB_MAX_ROWS an export job (more answers the same 400).
+EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "2000"))
+IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", "500"))
+EXPORT_JOB_MAX_ROWS = int(os.environ.get("EXPORT_JOB_MAX_ROWS", "100000"))
 ATTACHMENT_MAX_PIXELS = int(float(os.environ.get("ATTACHMENT_MAX_MEGAPIXELS", "40")) * 1_000_000)
 API_TOKENS_PER_USER = int(os.environ.get("API_TOKENS_PER_USER", "10"))
 API_SESSION_RATE = os.environ.get("API_SESSION_RATE", "1200/min")
@@ -381,6 +388,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
+# How many webhooks one partner department may register.
+WEBHOOK_MAX_PER_ORGANIZATION = int(os.environ.get("WEBHOOK_MAX_PER_ORGANIZATION", "10"))
 
 LOGGING = {
     "version": 1,
