@@ -38,6 +38,7 @@ class Webhook(models.Model):
         verbose_name = _("webhook")
         verbose_name_plural = _("webhooks")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "active"], name="webhook_org_active")]
 
     def __str__(self) -> str:
         return f"{self.organization} → {self.url}"
@@ -75,6 +76,7 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["webhook", "event_key"], name="delivery_once_per_event")
         ]
+        indexes = [models.Index(fields=["webhook", "-id"], name="delivery_log")]
 
     def __str__(self) -> str:
         return f"{self.webhook_id} · {self.event_key} · {self.status}"
@@ -96,6 +98,9 @@ class Attempt(models.Model):
         verbose_name = _("delivery attempt")
         verbose_name_plural = _("delivery attempts")
         ordering = ["delivery", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="attempt_once_per_number")
+        ]
 
     def __str__(self) -> str:
         return f"{self.delivery_id} #{self.number}: {self.response_status or self.error}"
