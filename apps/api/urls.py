@@ -8,6 +8,7 @@ from apps.sharing.registry import libraries
 
 from . import attachments
 from .history import AuditEventViewSet
+from .notifications import NotificationViewSet
 from .views import MeView, OrganizationViewSet
 from .viewsets import library_viewset
 
@@ -30,6 +31,7 @@ for library in libraries():
     if library.viewset is not None:
         router.register(library.key, library_viewset(library), basename=library.basename)
 router.register("audit", AuditEventViewSet, basename="audit-event")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

@@ -6,15 +6,16 @@ from apps.accounts.models import User
 from apps.organizations.models import Organization, OrganizationKind
 from apps.sharing.openapi import endpoint
 
+from .notifications import MeWithNotificationsSerializer
 from .pagination import TreeOrderCursorPagination
-from .serializers import MeSerializer, OrganizationSerializer
+from .serializers import OrganizationSerializer
 
 
-@extend_schema_view(get=endpoint(responses={200: MeSerializer}))
+@extend_schema_view(get=endpoint(responses={200: MeWithNotificationsSerializer}))
 class MeView(generics.RetrieveAPIView):
-    """The signed-in user and their seats (organisation code and role)."""
+    """The signed-in user, their seats (organisation code and role), their unread notifications."""
 
-    serializer_class = MeSerializer
+    serializer_class = MeWithNotificationsSerializer
 
     def get_object(self):
         return User.objects.prefetch_related("memberships__organization").get(

@@ -33,14 +33,21 @@ def notify_on_action(spec, proceed, args, kwargs) -> Any:
         emit(_AFTER[name], result, user=user, data=data)
         if name == "publish":
             _source_updated(result, user)
-        elif name == "withdraw":
+        elif name == "withdraw" and _has_copies(result):
             emit(
                 Kind.SOURCE_WITHDRAWN,
                 result,
                 user=user,
                 key=f"source_withdrawn:{result._meta.label_lower}:{result.pk}:v{result.version}",
             )
-    elif name == "update" and result is not None and result.status == "published":
+    elif (
+        name in ("update", "sync")
+        and result is not None
+        and result.status == "published"
+        and not kwargs.get("decline")
+    ):
+        # An edit of a published resource (or a sync of a published copy) is a new
+        # published version: the copies made from it are told.
         _source_updated(result, user)
     elif name == "reuse" and result is not None:
         source = kwargs.get("source")
@@ -64,9 +71,13 @@ def notify_on_action(spec, proceed, args, kwargs) -> Any:
     return result
 
 
+def _has_copies(resource) -> bool:
+    return type(resource).objects.filter(source=resource).exists()
+
+
 def _source_updated(resource, user) -> None:
     """Tell the copies' owners — only if there are copies (saves a job per publication)."""
-    if type(resource).objects.filter(source=resource).exists():
+    if _has_copies(resource):
         emit(
             Kind.SOURCE_UPDATED,
             resource,

@@ -32,3 +32,16 @@ def navigation(request):
             }
         )
     return context
+
+
+def notification_bell(request):
+    """The unread count in the header's bell: counted when a page shows it, in one query
+    (``apps.notifications.inbox``); nothing at all for anonymous visitors."""
+    if not request.user.is_authenticated:
+        return {}
+    from django.utils.functional import SimpleLazyObject
+
+    from apps.notifications.inbox import unread_count
+
+    user = request.user
+    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}

@@ -3,7 +3,7 @@ from django.urls import path
 
 from apps.accounts.forms import LockoutAuthenticationForm
 
-from . import views
+from . import notifications, views
 
 app_name = "web"
 
@@ -20,6 +20,25 @@ urlpatterns = [
     path("school/", views.switch_school, name="switch-school"),
     path("review/", views.review_queue, name="review"),
     path("search/", views.search, name="search"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path(
+        "notifications/read-all/",
+        notifications.notification_read_all,
+        name="notification-read-all",
+    ),
+    path(
+        "notifications/settings/",
+        notifications.notification_settings,
+        name="notification-settings",
+    ),
+    path(
+        "notifications/<int:pk>/", notifications.notification_open, name="notification-open"
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        notifications.notification_read,
+        name="notification-read",
+    ),
     path("library/<str:key>/", views.library_list, name="list"),
     path("library/<str:key>/new/", views.library_create, name="create"),
     path("library/<str:key>/<int:pk>/", views.library_detail, name="detail"),
