@@ -252,6 +252,19 @@ COURSES = [
 ]
 
 # Reuses: (reusing user, receiving school code, title of the published source)
+# After the reuses: 祖庙 adapts its copy, then the municipal school revises the source (a new
+# published version): the copy is behind, with a local edit to keep and fields to take.
+SOURCE_UPDATE = {
+    "title": "村级工业园改造的佛山实践",
+    "local": {"target_audience": "祖庙街道分管工业、城市更新的领导干部和村（社区）书记"},
+    "upstream": {
+        "outline": "一、改造背景与新政策要求\n二、政策工具箱（2026 年修订）\n三、典型案例复盘\n"
+        "四、连片改造与产业导入\n五、研讨：本镇街如何推进",
+        "summary": "以村级工业园改造为案例，剖析土地整备、利益协调、连片改造与产业导入的全过程，"
+        "结合 2026 年新修订的政策工具箱。",
+    },
+}
+
 REUSES = [
     ("zumiao_teacher", "440604010", "村级工业园改造的佛山实践"),
     ("chancheng_teacher", "440604", "一门式政务服务改革"),

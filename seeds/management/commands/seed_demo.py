@@ -31,6 +31,7 @@ class Command(BaseCommand):
             users = self._users()
             created = self._courses(users)
             reused = self._reuses(users)
+            self._source_updated(users)
             libraries = LibraryLoader(users).run()
             content_changed()  # the loaders rename vocabulary with update(): no signal
         self.stdout.write(
@@ -93,6 +94,21 @@ class Command(BaseCommand):
             services.resource_reject(Course, user=users[step[2]], pk=course.pk, reason=step[1])
         elif verb == "withdraw":
             services.resource_withdraw(Course, user=users[step[1]], pk=course.pk)
+
+    def _source_updated(self, users: dict[str, User]) -> None:
+        """A source edited after it was reused, so the demo shows copies that are behind:
+        祖庙's copy has a local edit of its own, then the municipal curators publish a new
+        version of the source (its copies get "来源已更新" and their owners a notification)."""
+        source = Course.objects.get(title=demo.SOURCE_UPDATE["title"], source__isnull=True)
+        copy = Course.objects.filter(source=source, owner__code="440604010").first()
+        if copy is None or source.version > copy.source_version:
+            return
+        services.resource_update(
+            Course, user=users["zumiao_teacher"], pk=copy.pk, data=demo.SOURCE_UPDATE["local"]
+        )
+        services.resource_update(
+            Course, user=users["muni_curator"], pk=source.pk, data=demo.SOURCE_UPDATE["upstream"]
+        )
 
     def _reuses(self, users: dict[str, User]) -> int:
         added = 0
