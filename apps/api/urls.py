@@ -11,6 +11,7 @@ from .history import AuditEventViewSet
 from .notifications import NotificationViewSet
 from .views import MeView, OrganizationViewSet
 from .viewsets import library_viewset
+from .webhooks import WebhookViewSet
 
 
 class Router(DefaultRouter):
@@ -32,6 +33,7 @@ for library in libraries():
         router.register(library.key, library_viewset(library), basename=library.basename)
 router.register("audit", AuditEventViewSet, basename="audit-event")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

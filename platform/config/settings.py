@@ -290,7 +290,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for the lifecycle states, wherever they appear (site, event, change request).
-    "ENUM_NAME_OVERRIDES": {"LifecycleEnum": "apps.teaching_sites.models.Lifecycle"},
+    "ENUM_NAME_OVERRIDES": {
+        "LifecycleEnum": "apps.teaching_sites.models.Lifecycle",
+        "EventKindEnum": "apps.notifications.models.Kind",
+        "DeliveryStatusEnum": "apps.webhooks.models.DeliveryStatus",
+    },
 }
 
 # Attachments: size limit (bytes); files live under MEDIA_ROOT and are only served
