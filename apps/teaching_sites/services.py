@@ -7,7 +7,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.actor import actor_for
 from apps.sharing.actions import action
 from apps.sharing.exceptions import InvalidInput, InvalidTransition
 from apps.sharing.policy import policy
@@ -28,8 +27,8 @@ def site_change_lifecycle(
     expected_version=None,
 ) -> TeachingSite:
     """Move a site along its lifecycle; every move is kept with its date, reason and author."""
-    site = lock_for_write(TeachingSite, pk, user, expected_version)
-    policy.check_manage(actor_for(user), site)
+    # The role is judged before the version (403 before 412), as for every write.
+    site = lock_for_write(TeachingSite, pk, user, expected_version, check=policy.check_manage)
     if to_state not in LIFECYCLE_MOVES.get(site.lifecycle, ()):
         raise InvalidTransition(
             _("A site cannot move from %(from)s to %(to)s.")
