@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
 from django.conf import settings
 from django.core.signals import request_started
@@ -20,30 +19,47 @@ from django.db import close_old_connections
 logger = logging.getLogger("apps.jobs")
 
 _started = threading.Event()
+_stopping = threading.Event()
 _lock = threading.Lock()
+_thread: threading.Thread | None = None
 
 
 def _loop() -> None:
     from .queue import run_due_jobs
 
     interval = settings.JOBS_INLINE_INTERVAL_SECONDS
-    while True:
+    while not _stopping.is_set():
         close_old_connections()
         try:
             run_due_jobs()
         except Exception:  # a broken job must not stop the demo's deliveries
             logger.exception("in-process job worker")
         close_old_connections()
-        time.sleep(interval)
+        _stopping.wait(interval)
+    close_old_connections()
 
 
 def start() -> None:
+    global _thread
     with _lock:
         if _started.is_set():
             return
         _started.set()
-    threading.Thread(target=_loop, name="jobs-inline-worker", daemon=True).start()
+        _stopping.clear()
+        _thread = threading.Thread(target=_loop, name="jobs-inline-worker", daemon=True)
+        _thread.start()
     logger.info("in-process job worker started")
+
+
+def stop(timeout: float = 10) -> None:
+    """Stop the thread (tests; a server process simply exits)."""
+    global _thread
+    with _lock:
+        thread, _thread = _thread, None
+        _stopping.set()
+        _started.clear()
+    if thread is not None:
+        thread.join(timeout)
 
 
 def _on_request(**kwargs) -> None:
