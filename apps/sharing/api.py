@@ -35,12 +35,21 @@ from apps.accounts.actor import actor_for
 from apps.accounts.models import ApiToken
 from apps.organizations.models import Organization
 
-from . import list_cache, services
+from . import list_cache, services, versions
 from .choices import Scope, Status
+from .exceptions import ResourceNotFound
 from .fields import BulkManyRelatedField
 from .models import ReuseRecord
 from .openapi import IF_MATCH, endpoint
 from .registry import linked_models
+
+
+class SourceUpdateSerializer(serializers.Serializer):
+    """A copy's source has a newer published version: the one it came from, the newest.
+    复用来源已发布新版本：复用时的版本与最新版本。"""
+
+    from_version = serializers.IntegerField()
+    to_version = serializers.IntegerField()
 
 
 class SharedResourceSerializer(serializers.ModelSerializer):
@@ -57,6 +66,12 @@ class SharedResourceSerializer(serializers.ModelSerializer):
     source = serializers.SerializerMethodField(
         help_text=_("The resource this one was reused from, when you may see it.")
     )
+    source_update = serializers.SerializerMethodField(
+        help_text=_(
+            "When the source you may see was published at a newer version than the one this "
+            "copy came from (and that version was not declined): the two versions; else null."
+        )
+    )
 
     class Meta:
         fields = [
@@ -71,6 +86,7 @@ class SharedResourceSerializer(serializers.ModelSerializer):
             "version",
             "source",
             "source_version",
+            "source_update",
             "reuse_count",
             "rejection_reason",
             "submitted_at",
@@ -95,6 +111,10 @@ class SharedResourceSerializer(serializers.ModelSerializer):
     def get_source(self, obj) -> int | None:
         # A copy must not reveal a source that has since left the reader's sight.
         return obj.source_id if getattr(obj, "source_visible", False) else None
+
+    @extend_schema_field(SourceUpdateSerializer(allow_null=True))
+    def get_source_update(self, obj) -> dict | None:
+        return getattr(obj, "source_update", None)
 
     def validate(self, attrs):
         if self.instance is not None and "owner" in attrs:
@@ -122,6 +142,15 @@ class ReuseRecordSerializer(serializers.ModelSerializer):
     organization = serializers.CharField(source="organization.code")
     organization_name = serializers.CharField(source="organization.name")
     user = serializers.CharField(source="user.username")
+    behind = serializers.SerializerMethodField(
+        help_text=_("Whether the copy has neither taken nor declined the newest version.")
+    )
+    from_version = serializers.SerializerMethodField(
+        help_text=_("When behind: the source version the copy is at.")
+    )
+    to_version = serializers.SerializerMethodField(
+        help_text=_("When behind: the source's newest published version.")
+    )
 
     class Meta:
         model = ReuseRecord
@@ -132,7 +161,94 @@ class ReuseRecordSerializer(serializers.ModelSerializer):
             "copy_id",
             "source_version",
             "created_at",
+            "behind",
+            "from_version",
+            "to_version",
         ]
+
+    def get_behind(self, record) -> bool:
+        return getattr(record, "update", None) is not None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_from_version(self, record) -> int | None:
+        update = getattr(record, "update", None)
+        return update["from_version"] if update else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_to_version(self, record) -> int | None:
+        update = getattr(record, "update", None)
+        return update["to_version"] if update else None
+
+
+class PublishedVersionSerializer(serializers.Serializer):
+    """A published version of the resource, as it was kept. 资源的一个已发布版本。"""
+
+    version = serializers.IntegerField()
+    title = serializers.CharField()
+    published_at = serializers.DateTimeField()
+    published_by = serializers.CharField(
+        source="published_by.username", allow_null=True, default=None
+    )
+
+
+class PublishedVersionContentSerializer(PublishedVersionSerializer):
+    content = serializers.DictField(
+        help_text=_(
+            "The content fields as published: plain values, links as sorted ids (only those "
+            "you may see), the library's kept extras."
+        )
+    )
+
+
+class FieldDiffSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    base = serializers.JSONField(
+        allow_null=True, help_text=_("The value in the version the copy came from.")
+    )
+    upstream = serializers.JSONField(
+        allow_null=True, help_text=_("The value in the source's newest published version.")
+    )
+    local = serializers.JSONField(allow_null=True, help_text=_("The copy's value now."))
+    changed_locally = serializers.BooleanField()
+    changed_upstream = serializers.BooleanField()
+
+
+class DiffSourceSerializer(serializers.Serializer):
+    library = serializers.CharField()
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+
+
+class SourceDiffSerializer(serializers.Serializer):
+    """A copy against its source, field by field (three-way). 复用副本与来源的逐字段对比。"""
+
+    source = DiffSourceSerializer()
+    from_version = serializers.IntegerField()
+    to_version = serializers.IntegerField()
+    source_update = SourceUpdateSerializer(allow_null=True)
+    base_known = serializers.BooleanField(
+        help_text=_(
+            "False when the version the copy came from was published before versions were "
+            "kept: the copy's own values stand in for it."
+        )
+    )
+    fields = FieldDiffSerializer(many=True)
+
+
+class SyncSerializer(serializers.Serializer):
+    accept = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        max_length=50,
+        help_text=_("The fields to take from the source's newest published version."),
+    )
+    decline = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Take nothing and hide the notice until a still newer version."),
+    )
 
 
 # If-Match uses strong comparison (RFC 9110 §13.1.1): a weak validator never matches.
@@ -203,7 +319,12 @@ class SharedResourceViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     ordering_fields = ["id", "updated_at", "title"]
 
+    # Actions that read the kept versions, not the item: no prefetch of what the item shows.
+    versions_actions = ("versions", "version", "source_diff")
+
     def get_queryset(self):
+        if self.action in self.versions_actions:
+            return self.model.objects.restrict(self.request.user, "view").with_sharing_relations()
         return (
             self.model.objects.restrict(self.request.user, "view")
             .with_sharing_relations()
@@ -217,15 +338,15 @@ class SharedResourceViewSet(
         One query for the whole page, run whatever the page holds so that a list costs the
         same number of queries for any data. (As an ``Exists`` annotation, PostgreSQL
         planned it as a hashed scan of every visible row: 130 ms a list at a million rows.)
+
+        The same query reads each visible source's status and newest published version, so
+        ``source_update`` (``apps.sharing.versions``) costs nothing more.
         """
-        source_ids = {obj.source_id for obj in objs if obj.source_id} or {0}
-        visible = set(
-            self.model.objects.restrict(self.request.user, "view")
-            .filter(pk__in=source_ids)
-            .values_list("pk", flat=True)
-        )
+        states = versions.source_states(self.model, self.request.user, objs)
         for obj in objs:
-            obj.source_visible = obj.source_id in visible
+            obj.source_visible = obj.source_id in states
+            state = states.get(obj.source_id)
+            obj.source_update = versions.source_update(obj, *state) if state else None
 
     def list(self, request, *args, **kwargs):
         """A page of the library, cached per audience (``apps.sharing.list_cache``).
@@ -409,8 +530,74 @@ class SharedResourceViewSet(
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def reuses(self, request, pk=None):
         obj = self.get_object()
-        records = services.reuse_records_for(obj)
+        records = list(services.reuse_records_for(obj))
+        for record, update in zip(records, versions.copies_behind(obj, records), strict=True):
+            record.update = update
         return Response(ReuseRecordSerializer(records, many=True).data)
+
+    # ---- published versions and keeping a copy in step (apps.sharing.versions) --------------
+
+    @extend_schema(responses=PublishedVersionSerializer(many=True), summary=_("Published versions"))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def versions(self, request, pk=None):
+        obj = self.get_object()
+        return Response(PublishedVersionSerializer(versions.versions_of(obj), many=True).data)
+
+    @extend_schema(responses=PublishedVersionContentSerializer, summary=_("One published version"))
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"versions/(?P<number>[0-9]{1,9})",
+        url_name="version",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def version(self, request, pk=None, number=None):
+        obj = self.get_object()
+        kept = versions.versions_of(obj).filter(version=int(number)).first()
+        if kept is None:
+            raise ResourceNotFound()
+        hidden = versions.hidden_links(self.model, request.user, [kept.content])
+        kept.content = versions.without_hidden(kept.content, hidden)
+        return Response(PublishedVersionContentSerializer(kept).data)
+
+    def _source_of(self, copy):
+        """The copy's source if the reader may see it; otherwise 404 (not a copy, or its
+        source is out of sight: nothing to compare with)."""
+        source = (
+            self.model.objects.restrict(self.request.user, "view").filter(pk=copy.source_id).first()
+            if copy.source_id
+            else None
+        )
+        if source is None:
+            raise ResourceNotFound()
+        return source
+
+    @extend_schema(responses=SourceDiffSerializer, summary=_("Compare a copy with its source"))
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="source-diff",
+        url_name="source-diff",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def source_diff(self, request, pk=None):
+        copy = self.get_object()
+        compared = versions.diff(copy, self._source_of(copy)).hide_links(request.user)
+        return Response(SourceDiffSerializer(compared.as_dict()).data)
+
+    @extend_schema(request=SyncSerializer, parameters=[IF_MATCH], summary=_("Take or decline"))
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def sync(self, request, pk=None):
+        data = self._payload(SyncSerializer, request)
+        return self._transition(
+            request,
+            services.resource_sync,
+            accept=data.get("accept"),
+            decline=data.get("decline", False),
+        )
 
 
 # ---- the schema of a library -----------------------------------------------------------------
@@ -468,6 +655,33 @@ def _reading(item: type[serializers.Serializer]) -> dict:
         ),
         "retrieve": endpoint(404, etag=True, responses={200: item}),
         "reuses": endpoint(404, responses={200: ReuseRecordSerializer(many=True)}),
+        "versions": endpoint(
+            404,
+            responses={200: PublishedVersionSerializer(many=True)},
+            description=(
+                "该资源的已发布版本，最新在前。看不到该资源时 404。"
+                " The resource's published versions, newest first; 404 when out of your sight."
+            ),
+        ),
+        "version": endpoint(
+            404,
+            responses={200: PublishedVersionContentSerializer},
+            description=(
+                "某一已发布版本当时的内容。版本号不存在时 404。"
+                " The content of one published version as kept; 404 for an unknown number."
+            ),
+        ),
+        "source_diff": endpoint(
+            404,
+            responses={200: SourceDiffSerializer},
+            description=(
+                "复用副本与来源逐字段三方对比：复用时的版本（base）、来源最新发布版本（upstream）、"
+                "副本现值（local）。不是副本，或来源已不在您的可见范围内时 404。"
+                " A copy against its source, per field: the version it came from (base), the"
+                " source's newest published version (upstream) and the copy now (local). 404"
+                " when it is not a copy or its source is out of your sight."
+            ),
+        ),
     }
 
 
@@ -523,6 +737,28 @@ def _workflow(item: type[serializers.Serializer]) -> dict:
             ],
         ),
         "withdraw": endpoint(403, 404, 409, **action, responses=decision),
+        "sync": endpoint(
+            400,
+            403,
+            404,
+            409,
+            **action,
+            responses={200: item},
+            description=(
+                "从来源最新发布版本中采纳所列字段（accept），其余字段保留副本现值；或暂不采纳"
+                "（decline），直到来源发布更新的版本。只有能编辑该副本的人可以操作（否则 403）。"
+                "不是副本、来源已不可见或没有更新的版本时 409；字段名无效时 400（errors.accept）。"
+                " Take the named fields from the source's newest published version (accept),"
+                " keeping every other field as the copy has it; or decline that version until a"
+                " newer one. Only who may edit the copy (else 403). 409 when it is not a copy,"
+                " its source is out of your sight or has no newer version; 400 naming accept"
+                " for unknown fields."
+            ),
+            examples=[
+                OpenApiExample("accept", {"accept": ["outline"]}, summary="采纳大纲 Take"),
+                OpenApiExample("decline", {"decline": True}, summary="暂不采纳 Decline"),
+            ],
+        ),
         "reuse": endpoint(
             400,
             403,

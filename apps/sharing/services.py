@@ -377,8 +377,14 @@ def resource_sync(
         raise InvalidInput(
             errors={"decline": [str(_("Either accept fields or decline, not both."))]}
         )
-    if not decline and accept is None:
+    if not decline and not accept:
         raise InvalidInput(errors={"accept": [str(_("Name the fields to take, or decline."))]})
+    allowed = versions.synced_fields(model)
+    unknown = [name for name in accept or () if name not in allowed]
+    if unknown:
+        raise InvalidInput(
+            errors={"accept": [str(_("Unknown field: %(names)s.") % {"names": ", ".join(unknown)})]}
+        )
     source = (
         model.objects.restrict(user, "view").filter(pk=obj.source_id).first()
         if obj.source_id
@@ -393,16 +399,10 @@ def resource_sync(
         obj.source_declined_version = update["to_version"]
         obj.save(update_fields=["source_declined_version", "updated_at"])
         return obj
-    allowed = versions.synced_fields(model)
-    unknown = [name for name in accept if name not in allowed]
-    if unknown:
-        raise InvalidInput(
-            errors={"accept": [str(_("Unknown field: %(names)s.") % {"names": ", ".join(unknown)})]}
-        )
-    upstream = versions.diff(obj, source)
-    content = {f.field: f.upstream for f in upstream.fields}
-    names = [name for name in allowed if name in accept and name in content]
-    versions.apply_fields(obj, content, names)
+    upstream = versions.diff(obj, source).upstream_content
+    # Only what the newest version kept: a field it does not hold keeps the copy's value.
+    names = [name for name in allowed if name in accept and name in upstream]
+    versions.apply_fields(obj, upstream, names)
     if "title" in names and not str(obj.title or "").strip():
         raise InvalidInput(errors={"title": [str(_("This field is required."))]})
     obj.source_version = update["to_version"]
@@ -411,7 +411,7 @@ def resource_sync(
         obj.status = Status.DRAFT
     obj.version = F("version") + 1
     _save_content(obj)
-    versions.apply_related(obj, content, names)
+    versions.apply_related(obj, upstream, names)
     obj.refresh_from_db(fields=["version"])
     if obj.status == Status.PENDING:
         _require_complete(obj)

@@ -28,13 +28,17 @@ from django.utils import timezone
 
 from .choices import Status
 from .models import PublishedVersion, SharedResource
-from .registry import find_library
+from .registry import find_library, linked_models
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
-    if isinstance(value, decimal.Decimal | uuid.UUID):
+    if isinstance(value, decimal.Decimal):
+        # "2", "2.0" and "2.00" are one value: a form, the database and a factory write
+        # them differently, and a copy must not look edited because of a trailing zero.
+        return format(value.normalize(), "f")
+    if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
@@ -67,17 +71,34 @@ def content_of(obj: SharedResource) -> dict[str, Any]:
     return content
 
 
-def keep_published(obj: SharedResource, user) -> PublishedVersion:
+def keep_published(obj: SharedResource, user) -> PublishedVersion | None:
     """Store ``obj``'s content under its (new) version and mark it the newest published one.
 
-    Called by the services inside their transaction, after the version was raised.
+    Called by the services inside their transaction, after the version was raised. A
+    publication that changes no content (a wider scope, a publication again after a
+    withdrawal, an attachment) keeps nothing: its copies are not behind, and a version
+    without a kept row reads as the newest kept one below it (``_version``).
     """
+    content = content_of(obj)
+    newest = (
+        PublishedVersion.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+        )
+        .order_by("-version")
+        .values_list("version", "content")
+        .first()
+    )
+    if newest is not None and newest[1] == content:
+        if obj.published_version != newest[0]:
+            type(obj).objects.filter(pk=obj.pk).update(published_version=newest[0])
+            obj.published_version = newest[0]
+        return None
     kept = PublishedVersion.objects.create(
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=obj.pk,
         version=obj.version,
         title=obj.title,
-        content=content_of(obj),
+        content=content,
         published_at=timezone.now(),
         published_by=user if getattr(user, "pk", None) else None,
     )
@@ -123,19 +144,20 @@ def source_states(model: type[SharedResource], user, copies) -> dict[int, tuple[
 
 @dataclass
 class FieldDiff:
+    """One field of a three-way diff. The flags compare the full values; ``hide_links`` may
+    then leave out of the shown values what the reader may not see, not the flags."""
+
     field: str
     label: str
     base: Any
     upstream: Any
     local: Any
+    changed_locally: bool = False
+    changed_upstream: bool = False
 
-    @property
-    def changed_locally(self) -> bool:
-        return self.local != self.base
-
-    @property
-    def changed_upstream(self) -> bool:
-        return self.upstream != self.base
+    def __post_init__(self) -> None:
+        self.changed_locally = self.local != self.base
+        self.changed_upstream = self.upstream != self.base
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -149,6 +171,30 @@ class FieldDiff:
         }
 
 
+def hidden_links(model: type[SharedResource], user, contents: list[dict]) -> dict[str, set[int]]:
+    """For each of ``model``'s links to another library: the ids in ``contents`` (kept or
+    current content) that ``user`` may not see. One query per link, whatever the data."""
+    hidden: dict[str, set[int]] = {}
+    for name, related in linked_models(model):
+        ids = {i for content in contents for i in (content.get(name) or [])}
+        visible = set(
+            related.objects.restrict(user, "view")
+            .filter(pk__in=ids or {0})
+            .values_list("pk", flat=True)
+        )
+        hidden[name] = ids - visible
+    return hidden
+
+
+def without_hidden(content: dict[str, Any], hidden: dict[str, set[int]]) -> dict[str, Any]:
+    return {
+        name: [i for i in value if i not in hidden[name]]
+        if name in hidden and isinstance(value, list)
+        else value
+        for name, value in content.items()
+    }
+
+
 @dataclass
 class SourceDiff:
     copy: SharedResource
@@ -157,6 +203,7 @@ class SourceDiff:
     to_version: int
     fields: list[FieldDiff]
     base_known: bool
+    upstream_content: dict[str, Any]
 
     @property
     def update(self) -> dict | None:
@@ -178,13 +225,42 @@ class SourceDiff:
             "fields": [f.as_dict() for f in self.fields],
         }
 
+    def hide_links(self, user) -> SourceDiff:
+        """The diff as ``user`` may read it: links to resources out of their sight are left
+        out of the shown values (the flags were computed on the full values)."""
+        hidden = hidden_links(
+            type(self.copy), user, [{f.field: v} for f in self.fields for v in _three(f)]
+        )
+        for f in self.fields:
+            if hidden.get(f.field):
+                f.base, f.upstream, f.local = (
+                    without_hidden({f.field: v}, hidden)[f.field] for v in _three(f)
+                )
+        return self
+
+
+def _three(f: FieldDiff) -> tuple[Any, Any, Any]:
+    return f.base, f.upstream, f.local
+
 
 def _version(model: type[SharedResource], pk: int, version: int | None) -> PublishedVersion | None:
+    """The content ``pk`` had at ``version``: the newest kept version at or below it.
+
+    A resource's version also rises without its content changing (a file attached, a
+    site's lifecycle, a wider scope); a copy made at such a version has the content of
+    the newest kept version before it, since every content change while published is kept.
+    """
     if version is None:
         return None
-    return PublishedVersion.objects.filter(
-        content_type=ContentType.objects.get_for_model(model), object_id=pk, version=version
-    ).first()
+    return (
+        PublishedVersion.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=pk,
+            version__lte=version,
+        )
+        .order_by("-version")
+        .first()
+    )
 
 
 def diff(copy: SharedResource, source: SharedResource) -> SourceDiff:
@@ -215,7 +291,9 @@ def diff(copy: SharedResource, source: SharedResource) -> SourceDiff:
         for name in synced_fields(model)
         if name in local or name in upstream
     ]
-    return SourceDiff(copy, source, from_version, to_version, fields, base_row is not None)
+    return SourceDiff(
+        copy, source, from_version, to_version, fields, base_row is not None, upstream
+    )
 
 
 def apply_fields(copy: SharedResource, content: dict[str, Any], names: list[str]) -> None:
@@ -236,3 +314,25 @@ def apply_related(copy: SharedResource, content: dict[str, Any], names: list[str
             manager.set(manager.model.objects.filter(pk__in=ids))
         elif name in copy.EXTRA_CONTENT and name in content:
             copy.apply_extra_snapshot(name, content[name])
+
+
+def copies_behind(source: SharedResource, records) -> list[dict | None]:
+    """For each reuse record of ``source`` (in order): its copy's ``source_update``, or None.
+
+    One query, whoever may see the copies: the "where reused" list already names each
+    copy and its school, and its owner's curators are the ones who need to know which
+    copies are behind (decisions-versions). A deleted copy is not behind.
+    """
+    ids = {record.copy_id for record in records} or {0}
+    copies = {
+        copy.pk: copy
+        for copy in type(source)
+        .objects.filter(pk__in=ids, source_id=source.pk)
+        .only("pk", "source_id", "source_version", "source_declined_version")
+    }
+    return [
+        source_update(copies[record.copy_id], source.status, source.published_version)
+        if record.copy_id in copies
+        else None
+        for record in records
+    ]
