@@ -91,7 +91,8 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NotificationFilterSet(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(
+    unread = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
         method="filter_unread",
         help_text="true：只列未读的；false：只列已读的。true: unread only; false: read only.",
     )
@@ -101,9 +102,7 @@ class NotificationFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_unread(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.filter(read_at__isnull=value)
+        return queryset.filter(read_at__isnull=value == "true")
 
 
 MarkedSerializer = inline_serializer(
