@@ -7,6 +7,7 @@ from rest_framework.urlpatterns import format_suffix_patterns
 from apps.sharing.registry import libraries
 
 from . import attachments
+from .exchange_jobs import ExchangeJobViewSet
 from .history import AuditEventViewSet
 from .notifications import NotificationViewSet
 from .views import MeView, OrganizationViewSet
@@ -32,6 +33,7 @@ for library in libraries():
     if library.viewset is not None:
         router.register(library.key, library_viewset(library), basename=library.basename)
 router.register("audit", AuditEventViewSet, basename="audit-event")
+router.register("exchange-jobs", ExchangeJobViewSet, basename="exchange-job")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,13 +19,17 @@ from apps.sharing.exceptions import SharingError
 from apps.sharing.policy import CURATORS
 
 from .columns import spec_for
-from .exceptions import ExportTooLarge, ImportRejected
+from .exceptions import ExportNeedsJob, ExportTooLarge, ImportRejected
 from .http import xlsx_response
+from .importing import read_upload
+from .jobs import start_export, start_import
+from .models import ExchangeJob
 from .services import (
     XLSX_CONTENT_TYPE,
     export_filenames,
     export_workbook,
-    import_workbook,
+    prepare_import,
+    run_import,
     template_filenames,
     template_workbook,
 )
@@ -40,10 +46,19 @@ class ImportForm(forms.Form):
         label=_("Excel file (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
     )
+    in_background = forms.BooleanField(
+        label=_("Run in the background"),
+        required=False,
+        help_text=_(
+            "Large files (more than %(rows)d rows) are always imported in the background; "
+            "you follow the import on its own page."
+        ),
+    )
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
+        self.fields["in_background"].help_text %= {"rows": settings.IMPORT_INLINE_ROWS}
         codes = list(owners.values_list("code", flat=True)[:2])
         if len(codes) == 1:
             self.fields["owner"].initial = codes[0]
@@ -87,6 +102,11 @@ class ExchangeAdminMixin:
                 wrap(self.import_template_view),
                 name=f"{prefix}_import_template",
             ),
+            path(
+                "exchange-jobs/<int:job_id>/",
+                wrap(self.job_view),
+                name=f"{prefix}_exchange_job",
+            ),
             *urls,
         ]
 
@@ -117,11 +137,62 @@ class ExchangeAdminMixin:
     def export_selected_xlsx(self, request, queryset):
         # ``queryset`` is the changelist's: already restricted to what the user may see.
         try:
-            content = export_workbook(self.model, queryset, user=request.user)
+            content = export_workbook(
+                self.model, queryset, user=request.user, inline=settings.EXPORT_INLINE_ROWS
+            )
+        except ExportNeedsJob:
+            # Too large for the request: a job exports the selection (as the user may see
+            # it when it runs) and the job's page follows it.
+            ids = list(queryset.values_list("pk", flat=True)[: settings.EXPORT_JOB_MAX_ROWS + 1])
+            try:
+                exchange_job = start_export(
+                    self.model, queryset, user=request.user, filters={"selected": ids}
+                )
+            except ExportTooLarge as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                return None
+            return redirect(self._job_url(exchange_job))
         except ExportTooLarge as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return None  # back to the changelist (its filters kept) with the message
         return xlsx_response(content, export_filenames(self.model))
+
+    def _job_url(self, exchange_job) -> str:
+        opts = self.model._meta
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_exchange_job",
+            args=[exchange_job.pk],
+            current_app=self.admin_site.name,
+        )
+
+    def job_view(self, request, job_id):
+        """An export or import job of the user's: its progress (the page reloads itself
+        while it runs), then the download link or every problem by row and column."""
+        exchange_job = (
+            ExchangeJob.objects.filter(pk=job_id, user=request.user)
+            .select_related("owner")
+            .defer("upload")
+            .first()
+        )
+        if exchange_job is None or not self.has_view_permission(request):
+            raise Http404
+        problem = exchange_job.problem or {}
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Excel job %(id)d") % {"id": exchange_job.pk},
+            "opts": opts,
+            "app_label": opts.app_label,
+            "job": exchange_job,
+            "problem": problem.get("detail"),
+            "rows": problem.get("rows") or [],
+            "download_url": (
+                f"/api/v1/exchange-jobs/{exchange_job.pk}/download/" if exchange_job.ready else ""
+            ),
+            "refresh_seconds": 0 if exchange_job.finished else 2,
+            "changelist_url": self._exchange_url("changelist"),
+        }
+        return TemplateResponse(request, "exchange/admin/job.html", context)
 
     # ---- template and import -------------------------------------------------------------
 
@@ -138,10 +209,20 @@ class ExchangeAdminMixin:
         problem, rows = None, []
         if request.method == "POST" and form.is_valid():
             owner = form.cleaned_data["owner"]
+            upload = form.cleaned_data["file"]
             try:
-                result = import_workbook(
-                    self.model, form.cleaned_data["file"], user=request.user, owner_code=owner.code
+                prepared = prepare_import(
+                    self.model, upload, user=request.user, owner_code=owner.code
                 )
+                if (
+                    form.cleaned_data["in_background"]
+                    or len(prepared.rows) > settings.IMPORT_INLINE_ROWS
+                ):
+                    exchange_job = start_import(
+                        self.model, prepared, read_upload(upload), user=request.user
+                    )
+                    return redirect(self._job_url(exchange_job))
+                result = run_import(prepared, user=request.user)
             except ImportRejected as exc:
                 problem, rows = str(exc.message), exc.rows_as_dicts()
                 if not rows:

@@ -60,7 +60,8 @@ def file_problem(message) -> ImportRejected:
 
 
 class ExportTooLarge(InvalidInput):
-    """An export would hold more rows than ``EXPORT_MAX_ROWS``: nothing is built."""
+    """An export would hold more rows than its bound (``EXPORT_MAX_ROWS`` for one made in the
+    request, ``EXPORT_JOB_MAX_ROWS`` for a job): nothing is built."""
 
     def __init__(self, limit: int):
         self.limit = limit
@@ -68,8 +69,16 @@ class ExportTooLarge(InvalidInput):
             _(
                 "The export would hold more than %(limit)d rows, the most one export may hold. "
                 "Narrow the filters (owner, status, scope, domain, search…) so it holds at most "
-                "%(limit)d rows; exporting everything at once as a background job with a "
-                "download link is planned."
+                "%(limit)d rows."
             )
             % {"limit": limit}
         )
+
+
+class ExportNeedsJob(Exception):
+    """More rows than an export made in the request may hold (``EXPORT_INLINE_ROWS``): the
+    caller runs it as a job (``apps.exchange.jobs.start_export``)."""
+
+    def __init__(self, inline: int):
+        self.inline = inline
+        super().__init__(inline)

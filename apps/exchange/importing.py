@@ -72,6 +72,20 @@ class _Plan:
     obj: Any = None  # the existing resource to update; None creates
 
 
+@dataclass
+class PreparedImport:
+    """A file read and its importer checked: what ``run_import`` writes from."""
+
+    spec: LibrarySpec
+    owner: Any
+    actor: Any
+    headers: list
+    rows: list[tuple[int, tuple]]
+
+
+PROGRESS_EVERY = 100  # rows between two progress reports of an import job
+
+
 def import_workbook(model, fileobj, *, user, owner_code: str) -> ImportResult:
     """Import the first sheet of ``fileobj`` into ``owner_code``'s ``model`` library.
 
@@ -82,6 +96,13 @@ def import_workbook(model, fileobj, *, user, owner_code: str) -> ImportResult:
     are updated, identical rows are left alone. A submitted or published resource
     whose row differs is a problem, to be changed online.
     """
+    prepared = prepare_import(model, fileobj, user=user, owner_code=owner_code)
+    return run_import(prepared, user=user)
+
+
+def prepare_import(model, fileobj, *, user, owner_code: str) -> PreparedImport:
+    """Check the importer's role and read the file (its size, its rows): the part of an
+    import that answers at once, before it runs in the request or as a job."""
     spec = library_spec(model)
     owner = Organization.objects.filter(code=owner_code).first() if owner_code else None
     if owner is None:
@@ -91,8 +112,22 @@ def import_workbook(model, fileobj, *, user, owner_code: str) -> ImportResult:
         raise ActionDenied(
             _("Only curators and admins of %(org)s may import into it.") % {"org": owner.name}
         )
-
     headers, rows = read_sheet(fileobj)
+    return PreparedImport(spec, owner, actor, headers, rows)
+
+
+def run_import(
+    prepared: PreparedImport, *, user, progress=None, before_commit=None
+) -> ImportResult:
+    """Check every row, then write them all in one transaction (see ``import_workbook``).
+
+    ``progress(done, total)`` reports rows checked, every ``PROGRESS_EVERY`` rows, outside
+    the transaction (so a reader sees it move); the writing inside it reports nothing.
+    ``before_commit(result)`` runs last inside the transaction: a job marks itself done
+    there, so a job that ran is never run again to write twice.
+    """
+    spec, owner, actor = prepared.spec, prepared.owner, prepared.actor
+    headers, rows = prepared.headers, prepared.rows
     contact_allowed = bool(spec.contact_columns) and spec.may_write_personal(actor, owner)
     columns, errors = _match_headers(spec, headers, contact_allowed)
     if errors:
@@ -105,7 +140,7 @@ def import_workbook(model, fileobj, *, user, owner_code: str) -> ImportResult:
         if isinstance(column, OrganizationColumn)
         for _number, values in rows
     )
-    parsed, errors = _parse(spec, columns, rows, lookups)
+    parsed, errors = _parse(spec, columns, rows, lookups, progress)
 
     with transaction.atomic():
         plans, unchanged, plan_errors = _plan(spec, owner, parsed, [c for c, _i in columns])
@@ -119,6 +154,8 @@ def import_workbook(model, fileobj, *, user, owner_code: str) -> ImportResult:
                 result.created += 1
             else:
                 result.updated += 1
+        if before_commit is not None:
+            before_commit(result)
     return result
 
 
@@ -186,6 +223,11 @@ def _header_row(sheet) -> tuple | None:
             % {"width": width, "n": MAX_COLUMNS}
         )
     return header[:width]
+
+
+def read_upload(fileobj) -> bytes:
+    """The bytes of an upload (or bytes), refused when empty or over ``MAX_BYTES``."""
+    return _read_bytes(fileobj)
 
 
 def _read_bytes(fileobj) -> bytes:
@@ -266,11 +308,14 @@ def _match_headers(
     return columns, errors
 
 
-def _parse(spec, columns, rows, lookups) -> tuple[list[_Row], list[RowError]]:
+def _parse(spec, columns, rows, lookups, progress=None) -> tuple[list[_Row], list[RowError]]:
     parsed, errors = [], []
     first_row_of: dict[str, int] = {}
     title_header = spec.title_column.header
-    for number, values in rows:
+    total = len(rows)
+    for done, (number, values) in enumerate(rows):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, total)
         row = _Row(number)
         for column, index in columns:
             try:

@@ -25,7 +25,7 @@ from .columns import (
     TermsColumn,
     library_spec,
 )
-from .exceptions import ExportTooLarge
+from .exceptions import ExportNeedsJob, ExportTooLarge
 from .limits import MAX_BYTES, MAX_ROWS
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,19 +70,30 @@ def _widths(sheet, columns) -> None:
 # ---- export ------------------------------------------------------------------------------------
 
 
-def export_workbook(model, queryset, *, user) -> bytes:
+PROGRESS_EVERY = 500  # rows between two progress reports of an export job
+
+
+def export_workbook(
+    model, queryset, *, user, limit: int | None = None, inline: int | None = None, progress=None
+) -> bytes:
     """The rows of ``queryset`` (already the user's restricted, filtered one) as an .xlsx file.
 
-    At most ``EXPORT_MAX_ROWS`` rows: more raise ``ExportTooLarge`` before anything is
-    built. Lecturer contact columns are filled only for rows ``faculty.privacy`` lets the
-    user read, and left out entirely when that is no row at all. Costs a fixed
-    number of queries: the rows with their single-valued links, one per
+    At most ``limit`` rows (``EXPORT_MAX_ROWS`` by default): more raise ``ExportTooLarge``
+    before anything is built. With ``inline`` (the request's own bound, below ``limit``)
+    more than that many rows raise ``ExportNeedsJob`` instead: the caller makes it a job.
+    ``progress(done, total)`` is called before the first row, every ``PROGRESS_EVERY``
+    rows and after the last. Lecturer contact columns are filled only for rows
+    ``faculty.privacy`` lets the user read, and left out entirely when that is no row at
+    all. Costs a fixed number of queries: the rows with their single-valued links, one per
     multi-valued column, and one for the contact data that may be shown.
     """
     spec = library_spec(model)
-    limit = settings.EXPORT_MAX_ROWS
-    rows = list(spec.prepare_export(queryset)[: limit + 1])  # one more: is there more?
-    if len(rows) > limit:
+    limit = settings.EXPORT_MAX_ROWS if limit is None else limit
+    cap = limit if inline is None else min(limit, inline)
+    rows = list(spec.prepare_export(queryset)[: cap + 1])  # one more: is there more?
+    if len(rows) > cap:
+        if cap < limit:
+            raise ExportNeedsJob(cap)
         raise ExportTooLarge(limit)
     contacts = {}
     if spec.contact_columns:
@@ -100,9 +111,17 @@ def export_workbook(model, queryset, *, user) -> bytes:
             for column in columns
         ]
     )
-    for obj in rows:
+    total = len(rows)
+    if progress is not None:
+        progress(0, total)
+    for done, obj in enumerate(rows, start=1):
         sheet.append([_write_only_cell(sheet, c.export(obj, context)) for c in columns])
-    return _save(workbook)
+        if progress is not None and done % PROGRESS_EVERY == 0 and done < total:
+            progress(done, total)
+    content = _save(workbook)
+    if progress is not None:
+        progress(total, total)
+    return content
 
 
 def export_filenames(model) -> tuple[str, str]:
