@@ -52,6 +52,7 @@ import hypothesis
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
@@ -69,10 +70,14 @@ from apps.attachments.models import Attachment
 from apps.attachments.services import attachment_add
 from apps.cases.models import Case
 from apps.courses.models import Course
+from apps.exchange.models import ExchangeJob
+from apps.exchange.services import export_workbook
 from apps.faculty.models import Lecturer
+from apps.organizations.models import Organization
 from apps.search.segmenter import segmenter
 from apps.sharing.choices import Scope, Status
 from apps.teaching_sites.models import TeachingSite
+from apps.webhooks.models import Delivery, Webhook
 from config.wsgi import application
 from tests.conftest import ORG
 from tests.factories import CaseFactory, CourseFactory, LecturerFactory, TeachingSiteFactory
@@ -213,11 +218,35 @@ def seed() -> dict:
         ]
     ]
     world["organizations"] = [ORG["M"], ORG["DA"], ORG["TA"], ORG["DEP"]]
+    # The department's webhook with one logged delivery (jobs never run here: nothing is sent,
+    # and a fuzzed address is refused unless it resolves to public addresses only).
+    webhook = Webhook.objects.create(
+        organization=Organization.objects.get(code=ORG["DEP"]),
+        created_by=dept,
+        url="https://hooks.fgj.example.cn/platform",
+        events=["published", "rejected"],
+        secret="schemathesis",
+    )
+    Delivery.objects.create(webhook=webhook, event_key="published:1", kind="published", payload={})
+    world["webhooks"] = [webhook.pk]
+    world["exchange-jobs"] = seed_exchange_jobs(teacher, dept)
     world["tokens"] = {
         who: ApiToken.issue(user=User.objects.get(username=who), name="schemathesis")[1]
         for who in IDENTITIES
     }
     return world
+
+
+def seed_exchange_jobs(teacher, dept) -> list[int]:
+    """A finished export with its file (the teacher's), and a queued import (the department's)."""
+    done = ExchangeJob(user=teacher, library="courses", kind="export", status="succeeded")
+    done.file.save(
+        "export.xlsx", ContentFile(export_workbook(Course, Course.objects.none(), user=teacher))
+    )
+    queued = ExchangeJob.objects.create(
+        user=dept, library="cases", kind="import", owner=Organization.objects.get(code=ORG["DEP"])
+    )
+    return [done.pk, queued.pk]
 
 
 class Turns:
