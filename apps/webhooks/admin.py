@@ -9,12 +9,16 @@ from apps.audit.access import is_municipal_admin
 from .models import Attempt, Delivery, Webhook
 
 
+def may_read(request) -> bool:
+    user = request.user
+    return user.is_active and (user.is_superuser or is_municipal_admin(user))
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def _may_read(self, request) -> bool:
-        user = request.user
-        return user.is_active and (user.is_superuser or is_municipal_admin(user))
+        return may_read(request)
 
     def has_module_permission(self, request):
         return self._may_read(request)
@@ -38,6 +42,9 @@ class AttemptInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return may_read(request)
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -128,7 +128,7 @@ def webhook_create(*, user, url, events) -> tuple[Webhook, str]:
     with transaction.atomic():
         # Counted under a lock of the department's row (PostgreSQL), so that two concurrent
         # registrations cannot both take the last place.
-        list(Organization.objects.select_for_update().filter(pk=organization_id).values("pk"))
+        organization = Organization.objects.select_for_update().order_by().get(pk=organization_id)
         taken = Webhook.objects.filter(organization_id=organization_id).count()
         if taken >= limit:
             raise InvalidInput(
@@ -143,7 +143,7 @@ def webhook_create(*, user, url, events) -> tuple[Webhook, str]:
             )
         secret = secrets.token_urlsafe(32)
         webhook = Webhook.objects.create(
-            organization_id=organization_id,
+            organization=organization,
             created_by=user,
             url=url,
             events=events,
