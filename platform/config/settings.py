@@ -383,6 +383,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "四库共建共享平台 <noreply@localhost>")
+# Where the file-based backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend)
+# writes the messages: a worker's e-mail a test or an operator can read.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # The address the e-mails link back to (no request to read it from in a worker).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
