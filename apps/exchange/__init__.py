@@ -11,7 +11,10 @@ Where things are
     services.py    the public names of both; exceptions.py ``ImportRejected`` / ``RowError``.
     api.py         ``ExchangeViewSetMixin``: ``export/``, ``import-template/``, ``import/``.
     admin.py       ``ExchangeAdminMixin``: "export selected" action, ``import/`` page,
-                   ``import-template/`` download, links on the changelist.
+                   ``import-template/`` download, links on the changelist, a job's page.
+    models.py      ``ExchangeJob``: an export or import run as a job, its progress and result.
+    jobs.py        ``start_export`` / ``start_import`` (in the request's transaction) and the
+                   job ``run_exchange_job`` that runs either as its user.
 
 Decisions
     * Headers are fixed Chinese text (the file format), not translated: a file written
@@ -53,6 +56,11 @@ Decisions
       Text is always written as text (a cell starting with "=" is never a formula), with
       control characters removed and cut at Excel's 32767-character limit. Responses are
       ``Cache-Control: private, no-store`` as they may hold personal data.
+    * Large work leaves the request: an export of more than EXPORT_INLINE_ROWS rows, an
+      import of more than IMPORT_INLINE_ROWS rows, or either on request (``?async=1``, the
+      admin's checkbox) becomes an ``ExchangeJob`` (202 + ``Location``). EXPORT_MAX_ROWS
+      bounds only the export made in the request, EXPORT_JOB_MAX_ROWS a job's. The job runs
+      as its user with what they may see and do when it runs; its file is served to them only.
     * Not exported: a course's linked cases, sites and teaching group, a site's lecturers
       and lifecycle (links to other resources do not travel between schools by file).
 """
