@@ -112,7 +112,9 @@ def deliver(delivery_id: int) -> str:
     """Send one delivery (one attempt); raise ``Retry`` while it should be tried again."""
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
+            # Only the delivery's row: locking its webhook too would make the webhook's other
+            # deliveries, sent at the same time by other workers, skip as if taken.
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("webhook")
             .filter(pk=delivery_id)
             .first()

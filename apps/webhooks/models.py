@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.organizations.models import Organization
 
@@ -45,9 +46,9 @@ class Webhook(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SUCCEEDED = "succeeded", _("Delivered")
-    FAILED = "failed", _("Failed")
+    PENDING = "pending", pgettext_lazy("webhook delivery", "Pending")
+    SUCCEEDED = "succeeded", pgettext_lazy("webhook delivery", "Delivered")
+    FAILED = "failed", pgettext_lazy("webhook delivery", "Failed")
 
 
 class Delivery(models.Model):

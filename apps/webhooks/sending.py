@@ -19,6 +19,8 @@ import ssl
 import time
 from dataclasses import dataclass
 
+from django.utils import translation
+
 from .addresses import AddressRefused, Target, check
 
 USER_AGENT = "resource-platform-webhooks/1"
@@ -79,7 +81,8 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> O
         return Outcome(status, error[:1000], int((time.monotonic() - started) * 1000))
 
     try:
-        target = check(url)
+        with translation.override(None):  # logged untranslated, like the other errors
+            target = check(url)
     except AddressRefused as refused:
         return outcome(None, str(refused))
     kind = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
