@@ -222,3 +222,27 @@ def test_a_rolled_back_change_queues_no_delivery(persona, receiver, allow_privat
         raise RuntimeError("the change fails after the publication")
     run_due_jobs()
     assert Delivery.objects.count() == 0 and receiver.received == []
+
+
+def test_the_partner_guides_python_sample_verifies_a_real_delivery(
+    persona, receiver, allow_private
+):
+    """The code partners copy from docs/partner-api.md accepts what the platform sends, and
+    refuses a body changed on the way."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    guide = (Path(settings.BASE_DIR) / "docs" / "partner-api.md").read_text(encoding="utf-8")
+    samples = [b for b in guide.split("```python\n")[1:] if "def verify" in b]
+    assert len(samples) == 2  # the Chinese part and the English part
+    register(persona, receiver)
+    publish(persona, pending_case(persona))
+    run_jobs_until_quiet()
+    received = receiver.received[0]
+    for sample in samples:
+        scope = {}
+        exec(sample.split("```", 1)[0], scope)
+        scope["SECRET"] = receiver.secret
+        assert scope["verify"](received.headers, received.body)
+        assert not scope["verify"](received.headers, received.body.replace(b"cases", b"cas3s"))
