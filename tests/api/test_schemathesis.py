@@ -51,12 +51,14 @@ import zlib
 import hypothesis
 import pytest
 import schemathesis
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import override_settings
+from django.utils import timezone
 from schemathesis.checks import max_response_time, not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -73,6 +75,7 @@ from apps.courses.models import Course
 from apps.exchange.models import ExchangeJob
 from apps.exchange.services import export_workbook
 from apps.faculty.models import Lecturer
+from apps.notifications.models import Kind, Notification
 from apps.organizations.models import Organization
 from apps.search.segmenter import segmenter
 from apps.sharing.choices import Scope, Status
@@ -218,6 +221,18 @@ def seed() -> dict:
         ]
     ]
     world["organizations"] = [ORG["M"], ORG["DA"], ORG["TA"], ORG["DEP"]]
+    world["notifications"] = [  # one each, about a course each can see; read by nobody yet
+        Notification.objects.create(
+            recipient=User.objects.get(username=who),
+            kind=Kind.PUBLISHED,
+            event_key=f"schemathesis:{who}",
+            content_type=ContentType.objects.get_for_model(Course),
+            object_id=world["courses"][2],
+            title="已发布的课程",
+            created_at=timezone.now(),
+        ).pk
+        for who in IDENTITIES
+    ]
     # The department's webhook with one logged delivery (jobs never run here: nothing is sent,
     # and a fuzzed address is refused unless it resolves to public addresses only).
     webhook = Webhook.objects.create(
