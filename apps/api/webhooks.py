@@ -208,6 +208,7 @@ class WebhookViewSet(viewsets.GenericViewSet):
 
     @idempotent
     def create(self, request):
+        services.registering_organization(request.user)  # the role before the input
         given = WebhookCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         webhook, secret = services.webhook_create(

@@ -36,6 +36,16 @@ def managed_organizations(user) -> list[int]:
     ]
 
 
+def registering_organization(user) -> int:
+    """The department a webhook of ``user``'s is registered for; ``ActionDenied`` (403) for
+    anyone who is no department's submitter (checked before the input, as every refusal by
+    role is)."""
+    orgs = managed_organizations(user)
+    if not orgs:
+        raise ActionDenied(_("Only the submitters of a partner department may register webhooks."))
+    return orgs[0]
+
+
 def webhooks_of(user) -> QuerySet[Webhook]:
     """The webhooks ``user`` may see and manage (their departments'), newest first."""
     orgs = managed_organizations(user)
@@ -107,10 +117,7 @@ def webhook_create(*, user, url, events) -> tuple[Webhook, str]:
     ``WEBHOOK_ALLOW_PRIVATE_ADDRESSES``), unknown or no events, or the department's limit
     (``WEBHOOK_MAX_PER_ORGANIZATION``) reached.
     """
-    orgs = managed_organizations(user)
-    if not orgs:
-        raise ActionDenied(_("Only the submitters of a partner department may register webhooks."))
-    organization_id = orgs[0]
+    organization_id = registering_organization(user)
     errors = {}
     for name, clean, value in (("url", _clean_url, url), ("events", _clean_events, events)):
         try:

@@ -141,6 +141,8 @@ def test_schools_may_not_register_webhooks(api, public_dns, who):
         "/api/v1/webhooks/", {"url": PUBLIC, "events": ["published"]}, format="json"
     )
     assert_problem(response, 403)
+    bad = api(who).post("/api/v1/webhooks/", {"url": 7, "events": "x"}, format="json")
+    assert_problem(bad, 403)  # the role is refused before the input, as everywhere
     assert not Webhook.objects.exists()
     assert api(who).get("/api/v1/webhooks/").json() == []
 
