@@ -65,7 +65,9 @@ def test_the_list_is_newest_first_with_the_documented_fields(api, teacher, own):
     assert first["resource"] == {"library": "sites", "id": site.pk, "title": site.title}
     assert second["resource"] == {"library": "courses", "id": own.pk, "title": own.title}
     assert second["read"] is False
-    assert "请补充" in second["text"]
+    assert second["text"] == f"《{own.title}》被退回：请补充"  # Chinese first
+    english = api("tA_teacher").get(URL, HTTP_ACCEPT_LANGUAGE="en").json()["results"][1]
+    assert english["text"] == f"“{own.title}” was rejected: 请补充"
     assert {"id", "kind", "created_at", "read", "resource"} <= set(first)
 
 

@@ -37,6 +37,7 @@ def test_the_bell_shows_the_unread_count_on_every_page(browser, teacher, own):
     note(teacher, own, minutes_ago=3, read=True)
     page = browser("tA_teacher").get("/").content.decode()
     assert 'class="bell has-unread" href="/notifications/"' in page
+    assert "通知" in page
     assert '<span class="badge"' in page and ">2</span>" in page
 
 
