@@ -41,6 +41,7 @@ class Receiver:
     url: str = ""
     answers: list[int] = field(default_factory=lambda: [200])
     secret: str = ""
+    delay: float = 0.0  # seconds to think before answering
     received: list[Received] = field(default_factory=list)
 
     def verify(self, headers, body: bytes) -> bool:
@@ -62,6 +63,7 @@ def receiver():
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             headers = dict(self.headers.items())
             state.received.append(Received(self.path, headers, body, state.verify(headers, body)))
+            time.sleep(state.delay)
             status = state.answers[min(len(state.received), len(state.answers)) - 1]
             self.send_response(status)
             self.send_header("Content-Length", "2")
