@@ -218,7 +218,7 @@ class DiffSourceSerializer(serializers.Serializer):
     library = serializers.CharField()
     id = serializers.IntegerField()
     title = serializers.CharField()
-    status = serializers.ChoiceField(choices=Status.choices)
+    status = serializers.CharField(help_text=_("The source's status."))
 
 
 class SourceDiffSerializer(serializers.Serializer):
@@ -666,6 +666,8 @@ def _reading(item: type[serializers.Serializer]) -> dict:
         "version": endpoint(
             404,
             responses={200: PublishedVersionContentSerializer},
+            # The path reads like the list's ("…/versions/{number}/"): name it apart.
+            operation_id=f"v1_{item.Meta.model._meta.model_name}_version_retrieve",
             description=(
                 "某一已发布版本当时的内容。版本号不存在时 404。"
                 " The content of one published version as kept; 404 for an unknown number."

@@ -3,7 +3,7 @@ from django.urls import path
 
 from apps.accounts.forms import LockoutAuthenticationForm
 
-from . import notifications, views
+from . import notifications, versions, views
 
 app_name = "web"
 
@@ -31,9 +31,7 @@ urlpatterns = [
         notifications.notification_settings,
         name="notification-settings",
     ),
-    path(
-        "notifications/<int:pk>/", notifications.notification_open, name="notification-open"
-    ),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification-open"),
     path(
         "notifications/<int:pk>/read/",
         notifications.notification_read,
@@ -43,5 +41,12 @@ urlpatterns = [
     path("library/<str:key>/new/", views.library_create, name="create"),
     path("library/<str:key>/<int:pk>/", views.library_detail, name="detail"),
     path("library/<str:key>/<int:pk>/edit/", views.library_edit, name="edit"),
+    path(
+        "library/<str:key>/<int:pk>/versions/<int:number>/",
+        versions.version_detail,
+        name="version",
+    ),
+    path("library/<str:key>/<int:pk>/source-diff/", versions.source_diff, name="source-diff"),
+    path("copies-behind/", versions.behind_copies, name="copies-behind"),
     path("library/<str:key>/<int:pk>/<str:action>/", views.library_action, name="action"),
 ]

@@ -30,6 +30,7 @@ from apps.sharing.exceptions import ActionDenied, ResourceNotFound, SharingError
 from apps.sharing.policy import policy
 from apps.sharing.registry import get_library, libraries, linked_models
 
+from . import versions as versions_page
 from .context import SESSION_KEY, current_seat
 from .facets import facet_counts
 from .forms import ReasonForm, ReuseForm, ScopeForm, owner_field, resource_form_class
@@ -306,6 +307,11 @@ def library_detail(request, key, pk, bound=None):
     if library.detail_context is not None:
         context.update(library.detail_context(obj, user=request.user, actor=actor))
     context["page_actions"] = _page_action_forms(library, obj, actor, bound or {})
+    # Published versions, a copy's update notice, the copies behind (apps.web.versions).
+    context.update(
+        versions_page.detail_context(library, obj, request.user, context["source_visible"])
+    )
+    context["reuses"] = versions_page.mark_reuses_behind(obj, context["reuses"])
     return render(request, "web/library_detail.html", context)
 
 
