@@ -294,6 +294,8 @@ SPECTACULAR_SETTINGS = {
         "LifecycleEnum": "apps.teaching_sites.models.Lifecycle",
         "EventKindEnum": "apps.notifications.models.Kind",
         "DeliveryStatusEnum": "apps.webhooks.models.DeliveryStatus",
+        "ExchangeJobStatusEnum": "apps.exchange.models.ExchangeJob.Status",
+        "StatusEnum": "apps.sharing.choices.Status",
     },
 }
 
