@@ -7,7 +7,6 @@ now (``apps.notifications.inbox``); anything else answers 404.
 from __future__ import annotations
 
 import django_filters
-from django.contrib.contenttypes.models import ContentType
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_view, inline_serializer
@@ -78,8 +77,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ResourceRefSerializer)
     def get_resource(self, notification) -> dict:
-        model = ContentType.objects.get_for_id(notification.content_type_id).model_class()
-        library = find_library(model)
+        library = find_library(notification.content_type.model_class())
         return {
             "library": library.key if library is not None else "",
             "id": notification.object_id,
@@ -166,7 +164,10 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 class MeWithNotificationsSerializer(MeSerializer):
     unread_notifications = serializers.SerializerMethodField(
-        help_text="未读通知数。How many of your notifications are unread."
+        help_text=(
+            "未读通知数，最多计到 1000（1000 表示 1000 条或更多）。"
+            " How many of your notifications are unread, counted up to 1000."
+        )
     )
 
     class Meta(MeSerializer.Meta):

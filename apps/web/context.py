@@ -36,7 +36,8 @@ def navigation(request):
 
 def notification_bell(request):
     """The unread count in the header's bell: counted when a page shows it, in one query
-    (``apps.notifications.inbox``); nothing at all for anonymous visitors."""
+    (``apps.notifications.inbox``), up to 100 (the bell says "99+"); nothing at all for
+    anonymous visitors."""
     if not request.user.is_authenticated:
         return {}
     from django.utils.functional import SimpleLazyObject
@@ -44,4 +45,4 @@ def notification_bell(request):
     from apps.notifications.inbox import unread_count
 
     user = request.user
-    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}
+    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user, at_most=100))}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -28,8 +27,7 @@ BIGINT = 2**63
 
 def resource_path(notification) -> str:
     """The page of the resource a notification is about (its library's detail page)."""
-    model = ContentType.objects.get_for_id(notification.content_type_id).model_class()
-    library = find_library(model)
+    library = find_library(notification.content_type.model_class())
     if library is None:
         return reverse("web:notifications")
     return reverse("web:detail", args=[library.key, notification.object_id])

@@ -41,6 +41,12 @@ def test_the_bell_shows_the_unread_count_on_every_page(browser, teacher, own):
     assert '<span class="badge"' in page and ">2</span>" in page
 
 
+def test_the_bell_says_99_plus_beyond_99(browser, teacher, own):
+    fill(teacher, own, 100)
+    page = browser("tA_teacher").get("/").content.decode()
+    assert ">99+</span>" in page
+
+
 def test_no_bell_for_anonymous_visitors(client):
     page = client.get("/").content.decode()
     assert 'class="bell' not in page
