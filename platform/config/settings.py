@@ -14,6 +14,8 @@ import dj_database_url
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 
+from apps.replication.conf import replica_databases
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -133,6 +135,28 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Read replicas (apps.replication, README "Read replicas"): DATABASE_REPLICA_URLS, comma-separated
+# PostgreSQL URLs of streaming replicas, become the aliases replica1, replica2…; reads go to one
+# of them, writes, transactions and the primary-only models to the primary; a user who wrote reads
+# from the primary until a replica has replayed past the write (its WAL position, kept in the
+# cache "default": with several web workers CACHE_URL must point at a shared Redis). A replica
+# further behind than REPLICA_MAX_LAG_SECONDS, or down, is not used. Empty (the default): no
+# alias, no router, no middleware: nothing changes.
+DATABASE_REPLICA_URLS = os.environ.get("DATABASE_REPLICA_URLS", "")
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
+try:
+    _replicas = replica_databases(DATABASE_REPLICA_URLS, DATABASES["default"])
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from error
+if _replicas:
+    DATABASES.update(_replicas)
+    DATABASE_ROUTERS = ["apps.replication.router.ReplicaRouter"]
+    INSTALLED_APPS.append("apps.replication")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "apps.replication.middleware.ReadYourWritesMiddleware",
+    )
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
