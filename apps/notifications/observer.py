@@ -40,6 +40,10 @@ def notify_on_action(spec, proceed, args, kwargs) -> Any:
                 user=user,
                 key=f"source_withdrawn:{result._meta.label_lower}:{result.pk}:v{result.version}",
             )
+    elif name == "update" and getattr(result, "resubmitted", False):
+        # A partner department's correction of a rejected case goes straight back to review:
+        # the curators are told as for any submission.
+        emit(Kind.SUBMITTED, result, user=user, data={"status": result.status})
     elif (
         name in ("update", "sync")
         and result is not None
@@ -76,12 +80,20 @@ def _has_copies(resource) -> bool:
 
 
 def _source_updated(resource, user) -> None:
-    """Tell the copies' owners — only if there are copies (saves a job per publication)."""
+    """Tell the copies' owners of a newly kept published version — only when this action kept
+    one (a publication or save that changed no content keeps none: nothing new to tell) and
+    there are copies (saves a job per publication). The event is keyed by the kept version,
+    so a version is announced once."""
+    if resource.published_version != resource.version:
+        return
     if _has_copies(resource):
         emit(
             Kind.SOURCE_UPDATED,
             resource,
             user=user,
             data={"to_version": resource.published_version},
-            key=f"source_updated:{resource._meta.label_lower}:{resource.pk}:v{resource.version}",
+            key=(
+                f"source_updated:{resource._meta.label_lower}:{resource.pk}"
+                f":v{resource.published_version}"
+            ),
         )

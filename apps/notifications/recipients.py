@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from apps.accounts.models import Membership, Role
+from apps.sharing import versions
 from apps.sharing.choices import Status
 
 from .models import Kind
@@ -60,8 +61,8 @@ def addressees(event, resource) -> list[Addressee]:
     found: list[Addressee] = []
     if kind in (Kind.SOURCE_UPDATED, Kind.SOURCE_WITHDRAWN):
         copies = type(resource).objects.filter(source=resource).select_related("owner")
-        if kind == Kind.SOURCE_UPDATED:
-            copies = copies.filter(source_version__lt=resource.published_version or 0)
+        if kind == Kind.SOURCE_UPDATED:  # those behind, unless they declined this version
+            copies = copies.filter(versions.behind_q(resource))
         for copy in copies:
             people = {copy.author_id} | _curators([copy.owner_id])
             people.discard(event.actor_id)

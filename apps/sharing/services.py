@@ -193,6 +193,7 @@ def resource_update(
     if resubmit:
         # A partner department's correction of a rejected case goes straight back to review.
         obj.status, obj.rejection_reason, obj.submitted_at = Status.PENDING, "", timezone.now()
+        obj.resubmitted = True  # observers announce it as a submission
     elif obj.status in (Status.REJECTED, Status.WITHDRAWN):
         obj.status = Status.DRAFT
     obj.version = F("version") + 1

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from .choices import Status
 from .models import PublishedVersion, SharedResource
-from .registry import find_library, linked_models
+from .registry import find_library, linked_models, personal_fields
 
 
 def _plain(value: Any) -> Any:
@@ -47,10 +47,11 @@ def _plain(value: Any) -> Any:
 
 def synced_fields(model: type[SharedResource]) -> list[str]:
     """The fields a version keeps and a copy can take: content a reuse copies, in form order."""
+    personal = personal_fields(model)  # a lecturer's contact: never in a version
     kept = [
         name
         for name in (*model.CONTENT_FIELDS, *model.CONTENT_M2M, *model.EXTRA_CONTENT)
-        if name not in model.NOT_COPIED_ON_REUSE
+        if name not in model.NOT_COPIED_ON_REUSE and name not in personal
     ]
     return kept
 
@@ -125,6 +126,16 @@ def source_update(copy: SharedResource, source_status: str | None, source_publis
     if copy.source_declined_version and source_published <= copy.source_declined_version:
         return None
     return {"from_version": base, "to_version": source_published}
+
+
+def behind_q(source: SharedResource) -> models.Q:
+    """The copies of ``source`` behind its newest published version that have not declined
+    it: whom a new version concerns (notifications, webhooks)."""
+    newest = source.published_version or 0
+    return models.Q(source=source, source_version__lt=newest) & (
+        models.Q(source_declined_version__isnull=True)
+        | models.Q(source_declined_version__lt=newest)
+    )
 
 
 def source_states(model: type[SharedResource], user, copies) -> dict[int, tuple[str, int | None]]:

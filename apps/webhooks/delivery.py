@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from apps.jobs.queue import Retry, job
 from apps.notifications.models import Kind
+from apps.sharing import versions
 from apps.sharing.registry import find_library
 
 from .models import Attempt, Delivery, DeliveryStatus, Webhook
@@ -45,8 +46,8 @@ def _concerned(event, resource) -> list[tuple[int, object, str, dict]]:
     if event.kind not in COPY_KINDS:
         return [(resource.owner_id, resource, event.key, {})]
     copies = type(resource).objects.filter(source=resource)
-    if event.kind == Kind.SOURCE_UPDATED:
-        copies = copies.filter(source_version__lt=resource.published_version or 0)
+    if event.kind == Kind.SOURCE_UPDATED:  # those behind, unless they declined this version
+        copies = copies.filter(versions.behind_q(resource))
     return [
         (
             copy.owner_id,

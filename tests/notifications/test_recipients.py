@@ -181,3 +181,75 @@ def test_a_site_lifecycle_change_reaches_the_site_owner(persona, deliver):
     notification = Notification.objects.filter(recipient__username="tA_teacher").get()
     assert notification.data["to"] == Lifecycle.SUSPENDED
     assert TeachingSite.objects.get(pk=site.pk).lifecycle == Lifecycle.SUSPENDED
+
+
+def _copy_behind(city_course, persona, deliver):
+    """祖庙's copy of the city's course, then a new version of the source: the copy is behind
+    and its owners have been told once."""
+    services.resource_publish(
+        Course, user=persona("muni_curator"), pk=city_course.pk, scope=Scope.NETWORK
+    )
+    copy = services.resource_reuse(
+        Course, user=persona("tA_teacher"), pk=city_course.pk, target_code=ORG["TA"]
+    )
+    services.resource_update(
+        Course, user=persona("muni_curator"), pk=city_course.pk, data={"outline": "新提纲"}
+    )
+    deliver()
+    assert Notification.objects.filter(kind=Kind.SOURCE_UPDATED).count() == 3
+    return copy
+
+
+def test_a_save_of_the_source_that_changes_no_content_tells_nobody_again(
+    city_course, persona, deliver
+):
+    """A version is announced once: saving, widening or republishing the source without a
+    content change keeps no version, and the copy's owners hear nothing more."""
+    _copy_behind(city_course, persona, deliver)
+
+    services.resource_update(
+        Course, user=persona("muni_curator"), pk=city_course.pk, data={"outline": "新提纲"}
+    )
+    services.resource_publish(
+        Course, user=persona("muni_curator"), pk=city_course.pk, scope=Scope.NETWORK
+    )
+    deliver()
+
+    assert Notification.objects.filter(kind=Kind.SOURCE_UPDATED).count() == 3
+
+
+def test_a_declined_version_is_not_announced_again_a_newer_one_is(city_course, persona, deliver):
+    copy = _copy_behind(city_course, persona, deliver)
+    services.resource_sync(Course, user=persona("tA_teacher"), pk=copy.pk, decline=True)
+    Notification.objects.all().delete()
+
+    services.resource_update(
+        Course, user=persona("muni_curator"), pk=city_course.pk, data={"outline": "新提纲"}
+    )
+    deliver()
+    assert not Notification.objects.filter(kind=Kind.SOURCE_UPDATED).exists()
+
+    services.resource_update(
+        Course, user=persona("muni_curator"), pk=city_course.pk, data={"outline": "第三版提纲"}
+    )
+    deliver()
+    assert told(Kind.SOURCE_UPDATED, copy) == TOWN_OWNER_SIDE
+
+
+def test_a_departments_corrected_case_reaches_the_curators_again(persona, deliver):
+    """A rejected case that its department corrects goes straight back to review: the city's
+    curators are told, as for the first submission."""
+    from apps.cases.models import Case
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(owner_code=ORG["DEP"], author=persona("dept"))
+    services.resource_submit(Case, user=persona("dept"), pk=case.pk, scope=Scope.NETWORK)
+    services.resource_reject(Case, user=persona("muni_curator"), pk=case.pk, reason="补充数据")
+    deliver()
+    Notification.objects.all().delete()
+
+    services.resource_update(Case, user=persona("dept"), pk=case.pk, data={"key_issues": "补充"})
+    deliver()
+
+    assert Case.objects.get(pk=case.pk).status == Status.PENDING
+    assert told(Kind.SUBMITTED, case) == {"muni_curator", "muni_admin"}
