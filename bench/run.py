@@ -203,6 +203,7 @@ def start_server(
             **env,
             "WEB_CONCURRENCY": str(workers),
             "ACCESS_LOG": "",
+            "REQUEST_LOG_LEVEL": "WARNING",  # a log line per request would flood the output
             "MAX_REQUESTS": "0",
             **({} if list_cache else {"LIST_CACHE_SECONDS": "0"}),
         },

@@ -16,6 +16,10 @@ graceful_timeout = 20
 max_requests = int(os.environ.get("MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 accesslog = os.environ.get("ACCESS_LOG", "-") or None  # "" turns the access log off
+# The path without its query string, and no Referer: a query string or a referring URL may
+# carry a token. (The application's own request log, apps.operations.logs, has the rest:
+# request id, user, seat, timing, the query with secrets redacted.)
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s "%(a)s"'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
@@ -25,3 +29,25 @@ def post_worker_init(worker):
     from apps.search.segmenter import segmenter
 
     segmenter()
+
+
+# Prometheus with several workers (apps.operations.metrics): set PROMETHEUS_MULTIPROC_DIR to a
+# directory of its own for the web server; each worker writes its samples there and /metrics
+# adds them up across workers. It is emptied when gunicorn starts, and a dead worker's gauges
+# are dropped (its counters stay counted).
+
+
+def on_starting(server):
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if path:
+        os.makedirs(path, exist_ok=True)
+        for name in os.listdir(path):
+            if name.endswith(".db"):
+                os.remove(os.path.join(path, name))
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -14,6 +14,7 @@ import dj_database_url
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 
+from apps.operations.conf import instrumented_caches, log_format, logging_config
 from apps.replication.conf import replica_databases
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -120,10 +121,17 @@ INSTALLED_APPS = [
     "apps.backoffice",
     "apps.web",
     "seeds",
+    "apps.operations",
 ]
 
 MIDDLEWARE = [
+# apps.operations: /healthz, /readyz and /metrics are answered first (no HTTPS redirect or
+# host check for probes); django-prometheus times the rest between its two middlewares; one
+# structured log event per request (apps.operations.logs).
     "django.middleware.security.SecurityMiddleware",
+    "apps.operations.middleware.OperationsMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "apps.operations.logs.RequestLogMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -135,6 +143,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 
 # Read replicas (apps.replication, README "Read replicas"): DATABASE_REPLICA_URLS, comma-separated
 # PostgreSQL URLs of streaming replicas, become the aliases replica1, replica2…; reads go to one
@@ -294,6 +303,9 @@ else:
     }
 
 # Lists cached per audience (apps.sharing.list_cache): the content version in the key keeps
+# Cache hits and misses are counted for /metrics (the same backends, subclassed).
+CACHES = instrumented_caches(CACHES)
+
 # them current, so this only bounds how long an unused entry takes memory. 0 turns it off.
 LIST_CACHE_SECONDS = int(os.environ.get("LIST_CACHE_SECONDS", "300"))
 
@@ -396,6 +408,10 @@ JOBS_INLINE_INTERVAL_SECONDS = float(os.environ.get("JOBS_INLINE_INTERVAL_SECOND
 # A failed job runs again after this many seconds, then twice as long each time.
 JOBS_RETRY_BACKOFF_SECONDS = float(os.environ.get("JOBS_RETRY_BACKOFF_SECONDS", "30"))
 
+# A job still "running" after this long was left by a worker that died (killed, rebooted):
+# `manage.py jobs_worker` (and the demo's worker) put it back in the queue. Longer than any job.
+JOBS_LEASE_SECONDS = float(os.environ.get("JOBS_LEASE_SECONDS", "3600"))
+JOBS_REAP_INTERVAL_SECONDS = float(os.environ.get("JOBS_REAP_INTERVAL_SECONDS", "60"))
 # E-mail (notifications): the console in the demo, SMTP from the environment in production.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -425,9 +441,20 @@ WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
 # How many webhooks one partner department may register.
 WEBHOOK_MAX_PER_ORGANIZATION = int(os.environ.get("WEBHOOK_MAX_PER_ORGANIZATION", "10"))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# Logs (apps.operations.logs): JSON lines with LOG_FORMAT=json, the default when DEBUG is off;
+# a readable console with LOG_FORMAT=console, the default with DEBUG on (the demo). Either way
+# with the request id, user, seat and timing, and never a secret or contact data (redacted).
+# LOG_LEVEL sets the rest; the request log writes at REQUEST_LOG_LEVEL (INFO: every request;
+# WARNING: only 4xx and 5xx answers), the job log at INFO.
+LOG_FORMAT = log_format(os.environ.get("LOG_FORMAT"), debug=DEBUG)
+LOGGING = logging_config(
+    LOG_FORMAT,
+    os.environ.get("LOG_LEVEL", "WARNING"),
+    request_level=os.environ.get("REQUEST_LOG_LEVEL", "INFO"),
+)
+
+# /metrics (apps.operations.metrics): readable from loopback and private addresses, or by
+# anyone sending "Authorization: Bearer <METRICS_TOKEN>" (empty: no token is accepted).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# /readyz fails when a replica is further behind the primary than this (seconds).
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))
