@@ -80,15 +80,39 @@ def resolve(host: str, port: int) -> tuple[str, ...]:
     return tuple(seen)
 
 
+# IPv6 ranges that carry an IPv4 address in their last 32 bits (NAT64, RFC 6052; the old
+# IPv4-compatible form, RFC 4291) or in bits 16–48 (6to4, RFC 3056): a router hands them on
+# to that IPv4 address, so they are judged by it. Python 3.11's ``is_global`` calls them global.
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+# Never global, but ``is_global`` says they are: local-use NAT64 (RFC 8215, its embedded
+# address sits where the operator chose) and the deprecated site-local range (RFC 3879).
+NEVER_PUBLIC = (ipaddress.IPv6Network("64:ff9b:1::/48"), ipaddress.IPv6Network("fec0::/10"))
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (mapped, NAT64, 6to4, compatible)."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in NAT64 or ip in IPV4_COMPATIBLE:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def is_public(address: str) -> bool:
-    """Globally routable and not multicast (private, loopback, link-local, shared,
-    reserved, unspecified and documentation ranges are not global)."""
+    """Globally routable and not multicast (private, loopback, link-local, site-local,
+    shared, reserved, unspecified and documentation ranges are not global); an IPv6 address
+    that carries an IPv4 one (mapped, NAT64, 6to4, IPv4-compatible) is judged by that."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in network for network in NEVER_PUBLIC):
+            return False
+        ip = _embedded_ipv4(ip) or ip
     return ip.is_global and not ip.is_multicast
 
 
@@ -96,13 +120,15 @@ def check(url: str) -> Target:
     """The checked target of ``url``, or ``AddressRefused``."""
     scheme, host, port, path = parse(url)
     addresses = resolve(host, port)
-    if not addresses:
-        raise AddressRefused(_("The address's host name could not be resolved."))
-    if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES and not all(map(is_public, addresses)):
+    # One answer for a name that does not resolve and one that resolves to a private
+    # address: telling them apart would let a submitter probe the internal DNS names.
+    if not addresses or (
+        not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES and not all(map(is_public, addresses))
+    ):
         raise AddressRefused(
             _(
-                "Webhooks cannot be sent to private, loopback, link-local, multicast or "
-                "reserved addresses."
+                "Webhooks are sent only to host names that resolve to public addresses "
+                "(not private, loopback, link-local, multicast or reserved ones)."
             )
         )
     return Target(scheme, host, port, path, addresses)

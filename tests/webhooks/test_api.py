@@ -78,6 +78,11 @@ def test_the_secret_is_shown_once(api, public_dns):
         "http://[fe80::1]/hook",
         "http://[fd00::1]/hook",
         "http://[::ffff:127.0.0.1]/hook",
+        "http://[64:ff9b::7f00:1]/hook",  # NAT64 of 127.0.0.1
+        "http://[64:ff9b::a9fe:a9fe]/hook",  # NAT64 of 169.254.169.254
+        "http://[2002:a00:1::1]/hook",  # 6to4 of 10.0.0.1
+        "http://[::7f00:1]/hook",  # IPv4-compatible 127.0.0.1
+        "http://[fec0::1]/hook",  # site-local
         "http://internal.example.cn/hook",  # resolves to a private address
         "http://mixed.example.cn/hook",  # one public, one private: every address counts
     ],
@@ -89,6 +94,19 @@ def test_private_and_loopback_receivers_are_refused_and_nothing_is_saved(api, dn
     response = api("dept").post("/api/v1/webhooks/", {"url": url, "events": ["published"]})
     body = assert_problem(response, 400, fields=["url"])
     assert "private" in body["errors"]["url"][0] or "内网" in body["errors"]["url"][0]
+    assert not Webhook.objects.exists()
+
+
+def test_a_name_that_does_not_resolve_answers_like_a_private_one(api, dns):
+    """Two answers would let a submitter probe which internal names exist."""
+    dns["intranet.example.cn"] = ["10.20.30.40"]
+    answers = [
+        api("dept")
+        .post("/api/v1/webhooks/", {"url": url, "events": ["published"]})
+        .json()["errors"]["url"]
+        for url in ("http://intranet.example.cn/hook", "http://nowhere.example.cn/hook")
+    ]
+    assert answers[0] == answers[1]
     assert not Webhook.objects.exists()
 
 
