@@ -249,6 +249,16 @@ class SyncSerializer(serializers.Serializer):
         default=False,
         help_text=_("Take nothing and hide the notice until a still newer version."),
     )
+    to_version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=999_999_999,
+        help_text=_(
+            "The source version you compared with (to_version of the source-diff). When the "
+            "source has published another since, nothing changes and the answer is 409: "
+            "read the diff again."
+        ),
+    )
 
 
 # If-Match uses strong comparison (RFC 9110 §13.1.1): a weak validator never matches.
@@ -597,6 +607,7 @@ class SharedResourceViewSet(
             services.resource_sync,
             accept=data.get("accept"),
             decline=data.get("decline", False),
+            to_version=data.get("to_version"),
         )
 
 
@@ -750,14 +761,22 @@ def _workflow(item: type[serializers.Serializer]) -> dict:
                 "从来源最新发布版本中采纳所列字段（accept），其余字段保留副本现值；或暂不采纳"
                 "（decline），直到来源发布更新的版本。只有能编辑该副本的人可以操作（否则 403）。"
                 "不是副本、来源已不可见或没有更新的版本时 409；字段名无效时 400（errors.accept）。"
+                "传 to_version（所对比的来源版本）时，若来源此后又发布了其他版本，则不作任何修改并"
+                "返回 409，请重新查看对比。"
                 " Take the named fields from the source's newest published version (accept),"
                 " keeping every other field as the copy has it; or decline that version until a"
                 " newer one. Only who may edit the copy (else 403). 409 when it is not a copy,"
                 " its source is out of your sight or has no newer version; 400 naming accept"
-                " for unknown fields."
+                " for unknown fields. With to_version (the source version you compared with),"
+                " 409 and nothing changed when the source has published another since: read the"
+                " diff again."
             ),
             examples=[
-                OpenApiExample("accept", {"accept": ["outline"]}, summary="采纳大纲 Take"),
+                OpenApiExample(
+                    "accept",
+                    {"accept": ["outline"], "to_version": 5},
+                    summary="采纳大纲 Take",
+                ),
                 OpenApiExample("decline", {"decline": True}, summary="暂不采纳 Decline"),
             ],
         ),

@@ -361,6 +361,7 @@ def resource_sync(
     pk,
     accept: list[str] | None = None,
     decline: bool = False,
+    to_version: int | None = None,
     expected_version=None,
 ) -> SharedResource:
     """Bring a reuse copy in step with its source's newest published version (同步).
@@ -369,7 +370,9 @@ def resource_sync(
     value, local edits included. The copy then records the new source version and raises
     its own. ``decline``: take nothing and stop showing that version (a newer one shows
     again); the copy's content and version stay as they are. Only who may edit the copy may
-    sync it, and only from a source they may still see.
+    sync it, and only from a source they may still see. ``to_version``: the source version
+    the user compared with; when the source has published another since, nothing changes
+    (``SourceMoved``, 409) and they read the comparison again.
     """
     obj = _lock(model, pk, user)
     with _in_refusal_order(obj, expected_version):
@@ -393,6 +396,14 @@ def resource_sync(
     )
     if source is None:
         raise InvalidTransition(_("This resource is not a copy of a source you can see."))
+    if to_version is not None and source.published_version != to_version:
+        raise SourceMoved(
+            _(
+                "The source's newest published version is now %(newest)s, not the version "
+                "%(compared)s you compared with: read the comparison again, then choose."
+            )
+            % {"newest": source.published_version or 0, "compared": to_version}
+        )
     update = versions.source_update(obj, source.status, source.published_version)
     if update is None:
         raise InvalidTransition(_("Its source has no newer published version to take."))
@@ -440,6 +451,11 @@ class VersionMismatch(InvalidInput):
 
     status_code = 412
     default_message = _("The resource was changed by someone else; reload it and try again.")
+
+
+class SourceMoved(InvalidTransition):
+    """A sync named the source version the user compared with (``to_version``), and the
+    source has published another since: the choice was made on a diff that is no more."""
 
 
 def _check_version(obj: SharedResource, expected_version) -> None:

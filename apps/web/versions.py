@@ -274,13 +274,23 @@ def source_diff(request, key, pk):
                 pk=copy.pk,
                 accept=None if decline else sorted(ticked),
                 decline=decline,
-                expected_version=_posted_version(request),
+                to_version=_posted_number(request, "to_version"),
+                expected_version=_posted_number(request, "version"),
             )
         except ResourceNotFound:
             raise Http404 from None
         except services.VersionMismatch:
             errors.append(
                 _("Someone changed this copy while you were comparing. Look again, then choose.")
+            )
+        except services.SourceMoved:
+            # The ticks were chosen on the old comparison: the new one ticks afresh.
+            ticked = None
+            errors.append(
+                _(
+                    "The source published a newer version while you were comparing: nothing "
+                    "was changed. Here is the comparison with it; look again, then choose."
+                )
             )
         except SharingError as exc:
             details = [m for field_errors in exc.errors.values() for m in field_errors]
@@ -317,9 +327,9 @@ def source_diff(request, key, pk):
     return render(request, "web/source_diff.html", context)
 
 
-def _posted_version(request):
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+def _posted_number(request, name: str) -> int | None:
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def _allowed(obj, user) -> list[str]:

@@ -344,6 +344,65 @@ def test_a_stale_if_match_is_412_and_changes_nothing(persona, api):
     assert state(copy) == before
 
 
+@pytest.mark.parametrize("body", [{"accept": ["outline"]}, {"decline": True}])
+def test_a_sync_pinned_to_a_version_the_source_has_moved_past_is_409(persona, api, body):
+    """The user read the diff at version N; the source published N+1 since: nothing changes,
+    and they read the diff again."""
+    source, copy = behind_copy(persona)
+    client = api("tA_teacher")
+    compared = client.get(f"/api/v1/courses/{copy.pk}/source-diff/").json()["to_version"]
+    assert compared == source.published_version
+    source = edit(persona, source, outline="一、再改的大纲")
+    before = state(copy)
+
+    response = client.post(
+        f"/api/v1/courses/{copy.pk}/sync/", {**body, "to_version": compared}, format="json"
+    )
+
+    problem = assert_problem(response, 409)
+    assert str(source.published_version) in problem["detail"]
+    assert state(copy) == before
+    again = client.post(
+        f"/api/v1/courses/{copy.pk}/sync/",
+        {"accept": ["outline"], "to_version": source.published_version},
+        format="json",
+    )
+    assert again.status_code == 200, again.content
+    assert again.json()["outline"] == "一、再改的大纲"
+    assert again.json()["source_version"] == source.published_version
+
+
+def test_a_sync_pinned_to_the_newest_version_goes_through(persona, api):
+    source, copy = behind_copy(persona)
+    response = api("tA_teacher").post(
+        f"/api/v1/courses/{copy.pk}/sync/",
+        {"accept": ["outline"], "to_version": source.published_version},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["source_version"] == source.published_version
+
+
+@pytest.mark.parametrize("to_version", ["five", -1, 10**10, True, None])
+def test_a_to_version_that_is_no_number_is_refused_naming_it(persona, api, to_version):
+    _source, copy = behind_copy(persona)
+    before = state(copy)
+    response = api("tA_teacher").post(
+        f"/api/v1/courses/{copy.pk}/sync/",
+        {"accept": ["outline"], "to_version": to_version},
+        format="json",
+    )
+    assert_problem(response, 400, ["to_version"])
+    assert state(copy) == before
+
+
+def test_the_schema_documents_to_version(api):
+    schemas = api("tA_teacher").get("/api/schema/?format=json").json()["components"]["schemas"]
+    sync = next(v for k, v in schemas.items() if k.startswith("Sync"))
+    assert sync["properties"]["to_version"]["type"] == "integer"
+    assert "409" in sync["properties"]["to_version"]["description"]
+
+
 def test_sync_of_a_resource_that_is_not_a_copy_or_is_up_to_date_is_409(persona, api):
     source = published_source(persona)
     copy = town_copy(persona, source)

@@ -157,6 +157,30 @@ def test_a_refused_sync_stays_on_the_page_and_changes_nothing(persona, browser):
     assert state(copy) == before
 
 
+def test_the_diff_page_sends_the_version_it_showed_and_a_newer_one_is_not_taken(persona, browser):
+    """The source publishes again while the page is open: taking changes nothing, and the
+    page shows the new comparison with a message."""
+    source, copy = behind_copy(persona)
+    client = browser("tA_teacher")
+    html = page(client, f"/library/courses/{copy.pk}/source-diff/")
+    assert f'name="to_version" value="{source.published_version}"' in html
+    shown = source.published_version
+    source = edit(persona, source, outline="一、再改的大纲")
+    before = state(copy)
+
+    response = client.post(
+        f"/library/courses/{copy.pk}/source-diff/",
+        {"accept": ["outline"], "take": "1", "version": copy.version, "to_version": shown},
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'role="alert"' in html and "来源又发布了新版本" in html
+    assert f'name="to_version" value="{source.published_version}"' in html
+    assert response.context["compared"].to_version == source.published_version
+    assert state(copy) == before
+
+
 def test_the_where_reused_section_marks_the_copies_behind(persona, browser):
     source = published_source(persona)
     behind = town_copy(persona, source)
