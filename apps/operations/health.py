@@ -2,7 +2,8 @@
 
 ``/healthz`` touches nothing: an answer means the process runs and serves requests (for a
 supervisor that restarts a stuck worker). ``/readyz`` checks what a request needs and
-answers 200 when every check passes, 503 when one fails, with a JSON body naming each::
+answers 200 when every check passes (``"status": "ok"``, or ``"degraded"`` when a replica is
+out of use), 503 when one fails (``"fail"``), with a JSON body naming each::
 
     {"status": "ok", "checks": {
         "database": {"status": "ok"},
@@ -23,9 +24,13 @@ answers 200 when every check passes, 503 when one fails, with a JSON body naming
 - replicas: for each database alias starting with ``replica`` (``DATABASE_REPLICA_URLS``),
   the replica answers and how far behind the primary it is: bytes of WAL not yet replayed
   (the primary's ``pg_current_wal_lsn()`` against the replica's
-  ``pg_last_wal_replay_lsn()``) and, when it is behind, seconds since the last replayed
-  transaction (``pg_last_xact_replay_timestamp()``). Unreachable, or behind by more than
-  ``REPLICA_MAX_LAG_SECONDS`` (30), fails. Without replicas the check is left out.
+  ``pg_last_wal_replay_lsn()``) and, unless it is streaming with everything it received
+  replayed, seconds since the last replayed transaction
+  (``pg_last_xact_replay_timestamp()``). Unreachable, or behind by more than
+  ``REPLICA_MAX_LAG_SECONDS`` (the router's bound, 5 s), is reported as ``degraded`` and
+  does not fail readiness: the router (``apps.replication``) then sends those reads to the
+  primary, so the process still serves every request. Without replicas the check is left
+  out.
 
 A failing check says what failed in a few words (the exception's class), never a host
 name, a user or a connection string.
@@ -40,6 +45,7 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 
 OK = "ok"
+DEGRADED = "degraded"
 FAIL = "fail"
 
 
@@ -104,9 +110,11 @@ def replica_lag(alias: str) -> dict:
     with replica.cursor() as cursor:
         cursor.execute(
             "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text,"
-            " EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())"
+            " EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()),"
+            " pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()"
+            " AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')"
         )
-        in_recovery, replay_lsn, since_replay = cursor.fetchone()
+        in_recovery, replay_lsn, since_replay, streaming_caught_up = cursor.fetchone()
     if not in_recovery:
         # A test mirror of the primary, or a promoted replica: nothing to wait for.
         return {"status": OK, "lag_bytes": 0, "lag_seconds": 0.0, "in_recovery": False}
@@ -116,27 +124,34 @@ def replica_lag(alias: str) -> dict:
         )
         (behind,) = cursor.fetchone()
     lag_bytes = max(int(behind or 0), 0)
-    # Caught up: no lag, however long ago the last transaction was (an idle primary).
-    lag_seconds = 0.0 if lag_bytes == 0 else round(float(since_replay or 0.0), 3)
+    # Caught up (nothing left to replay, or streaming with all it received replayed): no lag,
+    # however long ago the last transaction was (an idle primary). Otherwise the time since
+    # the last replayed transaction.
+    caught_up = lag_bytes == 0 or bool(streaming_caught_up)
+    lag_seconds = 0.0 if caught_up else round(float(since_replay or 0.0), 3)
     result = {"lag_bytes": lag_bytes, "lag_seconds": lag_seconds}
-    limit = float(getattr(settings, "REPLICA_MAX_LAG_SECONDS", 30))
-    if lag_bytes and lag_seconds > limit:
-        return {"status": FAIL, "reason": f"behind by more than {limit:g} s", **result}
+    limit = float(getattr(settings, "REPLICA_MAX_LAG_SECONDS", 5))
+    if not caught_up and lag_seconds > limit:
+        return {"status": DEGRADED, "reason": f"behind by more than {limit:g} s", **result}
     return {"status": OK, **result}
+
+
+class Degraded(CheckFailed):
+    """A check whose failure the process can work around: reported, readiness kept."""
 
 
 def check_replicas() -> dict:
     result = {}
-    failed = []
+    out_of_use = []
     for alias in replica_aliases():
         try:
             result[alias] = replica_lag(alias)
         except DatabaseError as exc:
-            result[alias] = {"status": FAIL, "reason": type(exc).__name__}
+            result[alias] = {"status": DEGRADED, "reason": type(exc).__name__}
         if result[alias]["status"] != OK:
-            failed.append(alias)
-    if failed:
-        raise CheckFailed(", ".join(failed), result)
+            out_of_use.append(alias)
+    if out_of_use:
+        raise Degraded(", ".join(out_of_use), result)
     return result
 
 
@@ -152,7 +167,7 @@ def readiness_checks() -> dict:
     return checks
 
 
-def run_checks() -> tuple[bool, dict]:
+def run_checks() -> tuple[str, dict]:
     """Every check, each on its own: one failing does not hide the others."""
     results = {}
     for name, check in readiness_checks().items():
@@ -161,12 +176,19 @@ def run_checks() -> tuple[bool, dict]:
             details = check()
             entry = {"status": OK, **details}
         except CheckFailed as exc:
-            entry = {"status": FAIL, "reason": str(exc.args[0])}
+            entry = {
+                "status": DEGRADED if isinstance(exc, Degraded) else FAIL,
+                "reason": str(exc.args[0]),
+            }
             if len(exc.args) > 1:
                 entry.update({k: v for k, v in exc.args[1].items() if k != "status"})
         except Exception as exc:  # the service is down or refuses: name the kind of error
             entry = {"status": FAIL, "reason": type(exc).__name__}
         entry["duration_ms"] = round((time.perf_counter() - start) * 1000, 1)
         results[name] = entry
-    ready = all(entry["status"] == OK for entry in results.values())
-    return ready, results
+    return overall(results), results
+
+
+def overall(results: dict) -> str:
+    statuses = {entry["status"] for entry in results.values()}
+    return FAIL if FAIL in statuses else DEGRADED if DEGRADED in statuses else OK

@@ -32,8 +32,8 @@ def healthz(request):
 
 
 def readyz(request):
-    ready, checks = health.run_checks()
-    return _json({"status": "ok" if ready else "fail", "checks": checks}, 200 if ready else 503)
+    status, checks = health.run_checks()
+    return _json({"status": status, "checks": checks}, 503 if status == health.FAIL else 200)
 
 
 def metrics_view(request):

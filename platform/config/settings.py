@@ -456,5 +456,3 @@ LOGGING = logging_config(
 # /metrics (apps.operations.metrics): readable from loopback and private addresses, or by
 # anyone sending "Authorization: Bearer <METRICS_TOKEN>" (empty: no token is accepted).
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
-# /readyz fails when a replica is further behind the primary than this (seconds).
-REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))

@@ -110,12 +110,14 @@ def test_readyz_answers_503_when_the_database_is_unreachable(client, monkeypatch
     assert "db.internal" not in response.content.decode()
 
 
-def test_replicas_are_checked_when_aliases_exist_and_a_lagging_one_fails(client, monkeypatch):
+def test_a_lagging_replica_is_reported_degraded_and_the_process_stays_ready(client, monkeypatch):
+    """The router sends a lagging replica's reads to the primary: every request is still
+    served, so the process stays in the balancer; the body says which replica is out."""
     monkeypatch.setattr(health, "replica_aliases", lambda: ["replica1", "replica2"])
     lags = {
         "replica1": {"status": "ok", "lag_bytes": 0, "lag_seconds": 0.0},
         "replica2": {
-            "status": "fail",
+            "status": "degraded",
             "reason": "behind by more than 30 s",
             "lag_bytes": 9,
             "lag_seconds": 45.0,
@@ -123,25 +125,34 @@ def test_replicas_are_checked_when_aliases_exist_and_a_lagging_one_fails(client,
     }
     monkeypatch.setattr(health, "replica_lag", lambda alias: lags[alias])
     response = client.get("/readyz")
-    assert response.status_code == 503
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
     replicas = response.json()["checks"]["replicas"]
-    assert replicas["status"] == "fail" and replicas["reason"] == "replica2"
+    assert replicas["status"] == "degraded" and replicas["reason"] == "replica2"
     assert replicas["replica1"]["lag_seconds"] == 0.0
     assert replicas["replica2"]["lag_seconds"] == 45.0
 
 
-def test_an_unreachable_replica_fails_readiness(client, monkeypatch):
+def test_an_unreachable_replica_is_degraded_but_a_failing_primary_still_fails(client, monkeypatch):
     def unreachable(alias):
         raise OperationalError("could not connect to server on port 5433")
 
     monkeypatch.setattr(health, "replica_aliases", lambda: ["replica1"])
     monkeypatch.setattr(health, "replica_lag", unreachable)
     response = client.get("/readyz")
-    assert response.status_code == 503
+    assert response.status_code == 200
     assert response.json()["checks"]["replicas"]["replica1"] == {
-        "status": "fail",
+        "status": "degraded",
         "reason": "OperationalError",
     }
+
+    def down():
+        raise OperationalError("primary down")
+
+    monkeypatch.setattr(health, "check_database", down)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "fail"
 
 
 @pytest.mark.postgres_only
