@@ -45,6 +45,19 @@ def add_request_id(logger, method_name, event_dict):
     return event_dict
 
 
+def from_request_object(logger, method_name, event_dict):
+    """Django's own lines (``django.request``: "Not Found: /path") pass the request object
+    as an extra: its request id is kept, the object (whose text holds the query string) is
+    dropped."""
+    request = event_dict.get("request")
+    if request is not None and hasattr(request, "META"):
+        del event_dict["request"]
+        request_id = getattr(request, "request_id", None)
+        if request_id and "request_id" not in event_dict:
+            event_dict["request_id"] = request_id
+    return event_dict
+
+
 def add_exception_text(logger, method_name, event_dict):
     """A stdlib record's traceback, already rendered and redacted by the filter."""
     record = event_dict.get("_record")
@@ -73,7 +86,12 @@ class _RedactingFormatter(structlog.stdlib.ProcessorFormatter):
 
 def _formatter(renderer) -> logging.Formatter:
     return _RedactingFormatter(
-        foreign_pre_chain=[*SHARED_PROCESSORS, structlog.stdlib.ExtraAdder(), add_exception_text],
+        foreign_pre_chain=[
+            structlog.stdlib.ExtraAdder(),
+            from_request_object,
+            *SHARED_PROCESSORS,
+            add_exception_text,
+        ],
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             redact_event,

@@ -64,7 +64,8 @@ _PAIR = re.compile(
     rf"""(?ix)
     (?P<name>[\w-]*(?:{_NAMES})[\w-]*)      # a sensitive name
     (?P<sep>\\?["']?\s*[:=]\s*\\?["']?)     # = or : with optional quotes
-    (?P<value>(?:Bearer\s+|Token\s+|Basic\s+)?[^\s"'&,;\\}}\]]+)
+    (?!\[redacted\])                      # (already redacted: leave it)
+    (?P<value>(?:Bearer\s+|Token\s+|Basic\s+)?(?!\[redacted\])[^\s"'&,;\\}}\]]+)
     """
 )
 _BEARER = re.compile(r"(?i)\b(Bearer|Token|Basic)\s+[A-Za-z0-9._~+/=-]{6,}")

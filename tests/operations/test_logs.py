@@ -42,6 +42,8 @@ def test_a_request_line_carries_the_request_id_user_seat_and_timing(log_output, 
     assert (line["method"], line["path"], line["status"]) == ("GET", "/api/v1/courses/", 200)
     assert line["view"] == "course-list"
     assert line["query"] == "q=党建&ordering=-created_at"
+    api.get("/api/v1/courses/?access_token=abc123secret&q=x")
+    assert log_output.named("request")[-1]["query"] == "access_token=[redacted]&q=x"
     assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
     assert line["level"] == "info" and line["logger"] == "operations.requests"
     assert line["timestamp"].endswith("Z")
@@ -56,10 +58,15 @@ def test_the_seat_chosen_in_the_school_switcher_is_the_one_logged(log_output, br
 
 
 def test_anonymous_requests_and_refusals_log_no_user_and_a_warning(log_output):
-    assert APIClient().get("/api/v1/courses/").status_code == 401
+    response = APIClient().get("/api/v1/courses/?token=abcdef123456")
+    assert response.status_code == 401
     (line,) = log_output.named("request")
     assert line["status"] == 401 and line["level"] == "warning"
     assert "user" not in line and "seat" not in line
+    # Django's own line for the refusal carries the same request id, not the request.
+    (django_line,) = [e for e in log_output.events() if e["logger"] == "django.request"]
+    assert django_line["request_id"] == response["X-Request-ID"]
+    assert "request" not in django_line and "abcdef123456" not in log_output.text
 
 
 def test_probes_are_not_request_lines(log_output, client):
@@ -159,6 +166,15 @@ def test_redaction_by_shape_and_by_name():
         == '{"password": "[redacted]", "title": "t"}'
     )
     assert redact_query("q=%E5%85%9A&api_key=k&page=2") == "q=党&api_key=[redacted]&page=2"
+    # Redacting twice (the filter, then the finished line) changes nothing more.
+    for text in (
+        "token=[redacted]",
+        '{"query": "token=[redacted]&q=x", "password": "[redacted]"}',
+        "Authorization: [redacted] and Bearer [redacted]",
+    ):
+        assert redact_text(text) == text
+    once = redact_text("Authorization: Bearer abcdef123456 password=x token=rp_1_abcdefghijkl")
+    assert redact_text(once) == once
     # Ids, codes, counts and request ids stay readable.
     kept = "org 440604010 course 123456 request 37759d67-b602-46a8-8442-f7453238f232 took 12.5 ms"
     assert redact_text(kept) == kept
