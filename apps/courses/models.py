@@ -57,6 +57,8 @@ class Course(SharedResource):
     CONTENT_M2M = ("domains", "methods", "cases", "sites")
     EXTRA_CONTENT = ("teaching_group",)
     EXTRA_LABELS = {"teaching_group": _("teaching group")}
+    # A kept seat names its lecturer: a version or diff shows it only to who may see them.
+    EXTRA_REFERENCES = {"teaching_group": ("lecturer", "faculty.Lecturer")}
     SEARCH_TEXT_FIELDS = ("summary", "outline", "target_audience")
 
     class Meta(SharedResource.Meta):

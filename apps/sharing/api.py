@@ -567,8 +567,7 @@ class SharedResourceViewSet(
         kept = versions.versions_of(obj).filter(version=int(number)).first()
         if kept is None:
             raise ResourceNotFound()
-        hidden = versions.hidden_links(self.model, request.user, [kept.content])
-        kept.content = versions.without_hidden(kept.content, hidden)
+        kept.content = versions.visible_content(self.model, request.user, kept.content)
         return Response(PublishedVersionContentSerializer(kept).data)
 
     def _source_of(self, copy):

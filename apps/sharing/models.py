@@ -121,6 +121,10 @@ class SharedResource(models.Model):
     EXTRA_CONTENT: tuple[str, ...] = ()
     NOT_COPIED_ON_REUSE: tuple[str, ...] = ()  # content that stays with the original owner
     EXTRA_LABELS: dict[str, str] = {}  # how pages and diffs name each EXTRA_CONTENT input
+    # For a kept EXTRA_CONTENT value that is a list of items naming resources of another
+    # library: name → (the item's key holding the id, "app_label.Model"). Versions and diffs
+    # leave out the items whose resource the reader may not see, as they do with links.
+    EXTRA_REFERENCES: dict[str, tuple[str, str]] = {}
     # The text fields besides the title that search looks in (see apps.search.indexing).
     SEARCH_TEXT_FIELDS: tuple[str, ...] = ()
 

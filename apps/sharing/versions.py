@@ -22,6 +22,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
@@ -182,28 +183,72 @@ class FieldDiff:
         }
 
 
-def hidden_links(model: type[SharedResource], user, contents: list[dict]) -> dict[str, set[int]]:
-    """For each of ``model``'s links to another library: the ids in ``contents`` (kept or
-    current content) that ``user`` may not see. One query per link, whatever the data."""
-    hidden: dict[str, set[int]] = {}
-    for name, related in linked_models(model):
-        ids = {i for content in contents for i in (content.get(name) or [])}
+@dataclass(frozen=True)
+class Reference:
+    """Where kept content names resources of another library: a link (``key`` None: the
+    value is a list of ids) or a kept extra (``key``: the item's field holding the id,
+    ``SharedResource.EXTRA_REFERENCES``)."""
+
+    name: str
+    model: type[SharedResource]
+    key: str | None = None
+
+    def ids(self, value: Any) -> list:
+        if not isinstance(value, list):
+            return []
+        if self.key is None:
+            return value
+        return [item.get(self.key) for item in value if isinstance(item, dict)]
+
+    def without(self, value: Any, hidden: set) -> Any:
+        """``value`` without what names a resource in ``hidden``."""
+        if not isinstance(value, list) or not hidden:
+            return value
+        if self.key is None:
+            return [i for i in value if i not in hidden]
+        return [
+            item for item in value if not (isinstance(item, dict) and item.get(self.key) in hidden)
+        ]
+
+
+def references(model: type[SharedResource]) -> list[Reference]:
+    """``model``'s links to other libraries and its kept extras that name their resources."""
+    found = [Reference(name, related) for name, related in linked_models(model)]
+    for name, (key, label) in model.EXTRA_REFERENCES.items():
+        found.append(Reference(name, django_apps.get_model(label), key))
+    return found
+
+
+Hidden = dict[str, tuple[Reference, set]]
+
+
+def hidden_links(model: type[SharedResource], user, contents: list[dict]) -> Hidden:
+    """For each of ``model``'s references to another library (links, and kept extras such
+    as a course's teaching group): the ids in ``contents`` (kept or current content) that
+    ``user`` may not see. One query per reference, whatever the data."""
+    hidden: Hidden = {}
+    for ref in references(model):
+        ids = {i for content in contents for i in ref.ids(content.get(ref.name))}
         visible = set(
-            related.objects.restrict(user, "view")
+            ref.model.objects.restrict(user, "view")
             .filter(pk__in=ids or {0})
             .values_list("pk", flat=True)
         )
-        hidden[name] = ids - visible
+        hidden[ref.name] = (ref, ids - visible)
     return hidden
 
 
-def without_hidden(content: dict[str, Any], hidden: dict[str, set[int]]) -> dict[str, Any]:
+def without_hidden(content: dict[str, Any], hidden: Hidden) -> dict[str, Any]:
     return {
-        name: [i for i in value if i not in hidden[name]]
-        if name in hidden and isinstance(value, list)
-        else value
+        name: hidden[name][0].without(value, hidden[name][1]) if name in hidden else value
         for name, value in content.items()
     }
+
+
+def visible_content(model: type[SharedResource], user, content: dict[str, Any]) -> dict[str, Any]:
+    """Kept ``content`` as ``user`` may read it: what names a resource out of their sight
+    (a link, a seat of a teaching group) is left out."""
+    return without_hidden(content, hidden_links(model, user, [content]))
 
 
 @dataclass
@@ -237,13 +282,14 @@ class SourceDiff:
         }
 
     def hide_links(self, user) -> SourceDiff:
-        """The diff as ``user`` may read it: links to resources out of their sight are left
-        out of the shown values (the flags were computed on the full values)."""
+        """The diff as ``user`` may read it: what names a resource out of their sight (a
+        link, a seat of a teaching group) is left out of the shown values (the flags were
+        computed on the full values)."""
         hidden = hidden_links(
             type(self.copy), user, [{f.field: v} for f in self.fields for v in _three(f)]
         )
         for f in self.fields:
-            if hidden.get(f.field):
+            if f.field in hidden and hidden[f.field][1]:
                 f.base, f.upstream, f.local = (
                     without_hidden({f.field: v}, hidden)[f.field] for v in _three(f)
                 )

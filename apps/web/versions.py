@@ -207,14 +207,16 @@ def version_detail(request, key, pk, number):
     if kept is None:
         raise Http404
     model = library.model
-    labels = _labels(model, request.user, [kept.content])
+    # What names a resource out of the reader's sight (a link, a seat) is left out.
+    content = versions.visible_content(model, request.user, kept.content)
+    labels = _labels(model, request.user, [content])
     rows = [
         {
             "label": _field_label(model, name),
-            "value": shown(model, name, kept.content[name], labels),
+            "value": shown(model, name, content[name], labels),
         }
         for name in versions.synced_fields(model)
-        if name in kept.content
+        if name in content
     ]
     context = {"library": library, "obj": obj, "kept": kept, "rows": rows}
     return render(request, "web/version_detail.html", context)
@@ -313,7 +315,8 @@ def source_diff(request, key, pk):
     )
     if source is None:
         raise Http404
-    compared = versions.diff(copy, source)
+    # Shown as the reader may see it (links, seats); the flags and ticks use the full values.
+    compared = versions.diff(copy, source).hide_links(request.user)
     context = {
         "library": library,
         "obj": copy,
