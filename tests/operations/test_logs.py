@@ -49,12 +49,23 @@ def test_a_request_line_carries_the_request_id_user_seat_and_timing(log_output, 
     assert line["timestamp"].endswith("Z")
 
 
-def test_the_seat_chosen_in_the_school_switcher_is_the_one_logged(log_output, browser):
-    page = browser("muni_admin")
+def test_the_seat_chosen_in_the_school_switcher_is_the_one_logged(log_output, browser, persona):
+    from apps.accounts.models import Membership
+    from apps.organizations.models import Organization
+
+    Membership.objects.create(
+        user=persona("tA_teacher"),
+        organization=Organization.objects.get(code=ORG["DA"]),
+        role="curator",
+    )
+    page = browser("tA_teacher")
     page.get("/")
-    (line,) = log_output.named("request")
-    assert line["seat"] == f"{ORG['M']}:admin"
-    assert line["via"] == "session"
+    assert log_output.named("request")[-1]["seat"] == f"{ORG['DA']}:curator,{ORG['TA']}:teacher"
+    page.post("/school/", {"org": ORG["TA"], "next": "/"})
+    page.get("/")
+    line = log_output.named("request")[-1]
+    assert line["seat"] == f"{ORG['TA']}:teacher"
+    assert line["via"] == "session" and line["path"] == "/"
 
 
 def test_anonymous_requests_and_refusals_log_no_user_and_a_warning(log_output):
