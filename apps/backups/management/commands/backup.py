@@ -30,7 +30,7 @@ class Command(BaseCommand):
                 directory,
                 database=database_from_settings(connection.settings_dict, connection),
                 media_root=Path(settings.MEDIA_ROOT),
-                progress=self.stdout.write,
+                progress=self.progress,
             )
         except (BackupError, ValueError, RuntimeError, OSError) as exc:
             raise CommandError(f"Backup failed: {exc}") from exc
@@ -41,3 +41,8 @@ class Command(BaseCommand):
                 f"({directory / 'manifest.json'})"
             )
         )
+
+    def progress(self, message: str) -> None:
+        """One line, flushed at once: an operator (or a log) sees long work move."""
+        self.stdout.write(message)
+        self.stdout.flush()

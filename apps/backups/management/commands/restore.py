@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 database=database_from_settings(connection.settings_dict, connection),
                 media_root=Path(settings.MEDIA_ROOT),
                 force=force,
-                progress=self.stdout.write,
+                progress=self.progress,
             )
         except (BackupError, ValueError, OSError) as exc:
             raise CommandError(str(exc)) from exc
@@ -51,3 +51,8 @@ class Command(BaseCommand):
                 f"{report['files']} files match the manifest."
             )
         )
+
+    def progress(self, message: str) -> None:
+        """One line, flushed at once: an operator (or a log) sees long work move."""
+        self.stdout.write(message)
+        self.stdout.flush()
