@@ -1,7 +1,7 @@
 """The demo's worker: due jobs run in a thread of the web process (no extra process).
 
 On when ``JOBS_INLINE_WORKER`` is set (the default for the SQLite demo with ``DEBUG``;
-production and CI run ``manage.py db_worker`` processes instead). The thread starts with the
+production and CI run ``manage.py jobs_worker`` processes instead). The thread starts with the
 first request a process serves, so ``manage.py runserver`` and ``make run`` deliver
 notifications, e-mail and webhooks by themselves, retries included (a retry waits for its
 time as with a real worker). Commands and tests never start it.

@@ -3,9 +3,10 @@
 Jobs are django-tasks ``Task``s kept by the database backend (``django_tasks_db``): enqueueing
 writes a row **in the caller's transaction**, so a change that rolls back leaves no job and a
 change that commits loses none. Workers are separate processes that can run on any number of
-machines (``python manage.py db_worker``: they claim rows with ``SELECT … FOR UPDATE SKIP
-LOCKED``). The SQLite demo needs none: ``apps.jobs.inline`` runs due jobs in a thread of the
-web process.
+machines (``python manage.py jobs_worker``: django-tasks' ``db_worker``, which claims rows with
+``SELECT … FOR UPDATE SKIP LOCKED``, plus the reaper of jobs a dead worker left running,
+``requeue_stale``). The SQLite demo needs none: ``apps.jobs.inline`` runs due jobs in a thread
+of the web process.
 
 ``@job`` adds what django-tasks leaves to us: retries with exponential backoff. A job that
 raises is marked failed (its traceback kept) and, unless it has used its attempts, enqueued
@@ -30,6 +31,7 @@ from django_tasks import task as django_task
 logger = logging.getLogger("apps.jobs")
 
 ATTEMPT = "_attempt"
+STOPPING = ("builtins.SystemExit", "builtins.KeyboardInterrupt")
 
 
 class Retry(Exception):
@@ -54,6 +56,12 @@ def job(*, attempts: int = 5, backoff: float | None = None, queue: str = "defaul
             attempt = kwargs.pop(ATTEMPT, 1)
             try:
                 return fn(*args, **kwargs)
+            except (SystemExit, KeyboardInterrupt):
+                # The worker is told to stop in the middle of this job: queue it again, now,
+                # at the same attempt, for the next worker (the handler is idempotent).
+                with transaction.atomic():
+                    task.enqueue(*args, **{**kwargs, ATTEMPT: attempt})
+                raise
             except Exception as exc:
                 if attempt >= attempts:
                     logger.error("job %s failed for good after %d attempts", fn.__name__, attempt)
@@ -79,6 +87,22 @@ def job(*, attempts: int = 5, backoff: float | None = None, queue: str = "defaul
     return decorate
 
 
+def requeue_stale(lease_seconds: float | None = None) -> int:
+    """Put back in the queue the jobs a dead worker left running (killed, out of memory, the
+    machine rebooted, the demo's server reloaded): running longer than the lease
+    (``JOBS_LEASE_SECONDS``, longer than any job takes). Handlers are idempotent, so a job
+    that was in fact still running and runs again changes nothing twice. Returns how many."""
+    from django_tasks_db.models import DBTaskResult
+
+    lease = settings.JOBS_LEASE_SECONDS if lease_seconds is None else lease_seconds
+    cutoff = timezone.now() - datetime.timedelta(seconds=lease)
+    stale = DBTaskResult.objects.filter(status="RUNNING", started_at__lt=cutoff)
+    count = stale.update(status="READY", started_at=None)
+    if count:
+        logger.warning("requeued %d job(s) left running by a worker that stopped", count)
+    return count
+
+
 def run_due_jobs(*, limit: int | None = None, worker_id: str | None = None) -> int:
     """Run the jobs that are due, one after the other, in this process; return how many ran.
 
@@ -101,6 +125,7 @@ def run_due_jobs(*, limit: int | None = None, worker_id: str | None = None) -> i
         worker_id=worker_id or f"inline-{uuid.uuid4().hex[:8]}",
         excluded_queue_names=[],
     )
+    requeue_stale()
     ran = 0
     while limit is None or ran < limit:
         tasks = DBTaskResult.objects.ready().filter(backend_name="default")
@@ -112,6 +137,9 @@ def run_due_jobs(*, limit: int | None = None, worker_id: str | None = None) -> i
             return ran
         worker.run_task(claimed)
         ran += 1
+        if claimed.exception_class_path in STOPPING:
+            # A job was told to stop (and queued itself again): so does this loop.
+            raise SystemExit(0)
     return ran
 
 

@@ -121,18 +121,18 @@ INSTALLED_APPS = [
     "apps.api",
     "apps.backoffice",
     "apps.web",
-    "seeds",
     "apps.operations",
+    "seeds",
 ]
 
-MIDDLEWARE = [
 # apps.operations: /healthz, /readyz and /metrics are answered first (no HTTPS redirect or
 # host check for probes); django-prometheus times the rest between its two middlewares; one
 # structured log event per request (apps.operations.logs).
-    "django.middleware.security.SecurityMiddleware",
+MIDDLEWARE = [
     "apps.operations.middleware.OperationsMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "apps.operations.logs.RequestLogMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -143,8 +143,8 @@ MIDDLEWARE = [
     "apps.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
 
 # Read replicas (apps.replication, README "Read replicas"): DATABASE_REPLICA_URLS, comma-separated
 # PostgreSQL URLs of streaming replicas, become the aliases replica1, replica2…; reads go to one
@@ -303,10 +303,10 @@ else:
         },
     }
 
-# Lists cached per audience (apps.sharing.list_cache): the content version in the key keeps
 # Cache hits and misses are counted for /metrics (the same backends, subclassed).
 CACHES = instrumented_caches(CACHES)
 
+# Lists cached per audience (apps.sharing.list_cache): the content version in the key keeps
 # them current, so this only bounds how long an unused entry takes memory. 0 turns it off.
 LIST_CACHE_SECONDS = int(os.environ.get("LIST_CACHE_SECONDS", "300"))
 
@@ -394,7 +394,7 @@ if _report_uri := os.environ.get("CSP_REPORT_URI", "").strip():
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [_report_uri]
 
 # The job queue (apps.jobs): django-tasks with its database backend. A job is a row written in
-# the transaction of the change that asks for it; `python manage.py db_worker` processes (any
+# the transaction of the change that asks for it; `python manage.py jobs_worker` processes (any
 # number, on any machine) run them. The SQLite demo runs them in a thread of the web process
 # instead (JOBS_INLINE_WORKER, on by default there), so it needs no extra process.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -408,11 +408,11 @@ JOBS_INLINE_WORKER = env_bool(
 JOBS_INLINE_INTERVAL_SECONDS = float(os.environ.get("JOBS_INLINE_INTERVAL_SECONDS", "1"))
 # A failed job runs again after this many seconds, then twice as long each time.
 JOBS_RETRY_BACKOFF_SECONDS = float(os.environ.get("JOBS_RETRY_BACKOFF_SECONDS", "30"))
-
 # A job still "running" after this long was left by a worker that died (killed, rebooted):
 # `manage.py jobs_worker` (and the demo's worker) put it back in the queue. Longer than any job.
 JOBS_LEASE_SECONDS = float(os.environ.get("JOBS_LEASE_SECONDS", "3600"))
 JOBS_REAP_INTERVAL_SECONDS = float(os.environ.get("JOBS_REAP_INTERVAL_SECONDS", "60"))
+
 # E-mail (notifications): the console in the demo, SMTP from the environment in production.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

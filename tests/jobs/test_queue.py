@@ -84,3 +84,42 @@ def test_a_job_that_uses_its_attempts_stops_there():
 
 def test_backoff_doubles():
     assert [backoff_seconds(30, n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+
+
+def test_a_job_left_running_by_a_dead_worker_runs_again_after_the_lease(settings):
+    """A worker killed mid-job leaves its row "running"; once the lease is over the next
+    worker takes it again (and the handler, idempotent, does its work)."""
+    from django.utils import timezone
+
+    settings.JOBS_LEASE_SECONDS = 600
+    flaky.enqueue("e", 0)
+    row = DBTaskResult.objects.get()
+    DBTaskResult.objects.filter(pk=row.pk).update(
+        status="RUNNING", started_at=timezone.now() - datetime.timedelta(seconds=30)
+    )
+    assert run_due_jobs() == 0  # within the lease: maybe still running somewhere
+
+    DBTaskResult.objects.filter(pk=row.pk).update(
+        started_at=timezone.now() - datetime.timedelta(seconds=601)
+    )
+    assert run_due_jobs() == 1
+
+    assert CALLS == ["e"]
+    assert DBTaskResult.objects.get(pk=row.pk).status == "SUCCESSFUL"
+
+
+@job(attempts=2)
+def stopping(name: str) -> None:
+    CALLS.append(name)
+    raise SystemExit(0)  # as the worker's second Ctrl+C / SIGTERM does mid-job
+
+
+def test_a_job_interrupted_by_a_stopping_worker_is_queued_again_at_once():
+    stopping.enqueue("f")
+
+    with pytest.raises(SystemExit):
+        run_due_jobs()
+
+    again = DBTaskResult.objects.get(status="READY")
+    assert again.args_kwargs["args"] == ["f"]
+    assert again.args_kwargs["kwargs"] == {"_attempt": 1}  # the same attempt, not a retry

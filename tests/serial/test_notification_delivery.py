@@ -3,7 +3,7 @@ delivered exactly once (issue 12, "Done when").
 
 No worker runs while the changes are made (the test suite starts none, and the demo's
 in-process worker is off under pytest): each change commits its fan-out job with it. Then
-``manage.py db_worker --batch`` runs as a separate process on the test database, with the
+``manage.py jobs_worker --batch`` runs as a separate process on the test database, with the
 file-based mail backend, and is started a second time to show nothing goes out twice.
 Commits real transactions and needs PostgreSQL's row locks: the serial pass.
 """
@@ -53,7 +53,7 @@ def member(username, code, role):
 
 
 def run_worker(mail_dir: Path) -> subprocess.CompletedProcess:
-    """``manage.py db_worker --batch`` in its own process, on this test database."""
+    """``manage.py jobs_worker --batch`` in its own process, on this test database."""
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     env = {
@@ -65,7 +65,7 @@ def run_worker(mail_dir: Path) -> subprocess.CompletedProcess:
         "JOBS_INLINE_WORKER": "0",
     }
     return subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
+        [sys.executable, "manage.py", "jobs_worker", "--batch", "--no-startup-delay"],
         cwd=ROOT,
         env=env,
         capture_output=True,
