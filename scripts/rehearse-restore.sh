@@ -8,7 +8,7 @@
 #      restore (manage.py restore, which verifies against the manifest itself);
 #   4. record the three again and compare: any difference fails, loudly.
 # The database URL's server comes from CI_DATABASE_URL (default: postgres on 127.0.0.1:5432).
-# About 40 seconds. The work directory is removed on success and kept on failure.
+# About a minute (migrate and seed_demo are most of it). The work directory is removed on success and kept on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -232,7 +232,7 @@ class PostgresDatabase:
         env = self._env()
         env["PGOPTIONS"] = "-c client_min_messages=warning"  # no NOTICE per dropped object
         progress(f"  pg_restore | psql --single-transaction into {self.name}")
-        ticker = Ticker(progress)
+        ticker = Ticker(progress, every=15)
         with subprocess.Popen(pg_restore, stdout=subprocess.PIPE, env=env) as producer:
             consumer = subprocess.Popen(
                 psql,
@@ -244,7 +244,7 @@ class PostgresDatabase:
             producer.stdout.close()
             while consumer.poll() is None:
                 time.sleep(0.2)
-                ticker.tick(lambda: "  restoring")
+                ticker.tick(lambda: "  restoring (data, then indexes; one transaction)")
             errors = consumer.stderr.read().decode(errors="replace")
             consumer.stderr.close()
             producer.wait()
