@@ -130,11 +130,50 @@ def test_round_trip_on_postgresql(tmp_path, media):
         with target.connect() as db:
             title = db.execute("SELECT title FROM courses_course WHERE id = %s", [course.pk])
             assert title.fetchone() == ("备份演练课程",)
-        # Restoring again into what is now a full database is refused.
+        # Restoring again into what is now a full database is refused; --force replaces it
+        # (its schema dropped in the restore's transaction) and verifies the same.
         with pytest.raises(RestoreRefused, match="has tables"):
             restore(tmp_path / "backup", database=target, media_root=tmp_path / "elsewhere")
+        with target.connect() as db:
+            db.execute("CREATE TABLE leftover (id integer)")
+        report = restore(
+            tmp_path / "backup", database=target, media_root=tmp_path / "elsewhere", force=True
+        )
+        assert report["tables"] == len(backup_manifest(tmp_path)["tables"])
+        assert "leftover" not in target.row_counts()
     finally:
         target.drop()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_restore in one transaction")
+def test_a_failed_postgresql_restore_leaves_nothing_half_written(tmp_path, media):
+    """A dump cut short (its manifest made to agree, so the checks pass) fails part-way
+    through pg_restore: the one transaction rolls back and the database stays empty."""
+    some_content()
+    backup(tmp_path / "backup", database=source_database(), media_root=media)
+    dump = tmp_path / "backup" / "database.dump"
+    dump.write_bytes(dump.read_bytes()[: dump.stat().st_size * 2 // 3])
+    manifest = backup_manifest(tmp_path)
+    manifest["database"]["sha256"] = sha256_file(dump)
+    (tmp_path / "backup" / "manifest.json").write_text(json.dumps(manifest))
+    target = PostgresDatabase.from_settings(
+        {**connection.settings_dict, "NAME": connection.settings_dict["NAME"] + "_restored"}
+    )
+    target.drop()
+    try:
+        with pytest.raises(BackupError, match="rolled back"):
+            restore(tmp_path / "backup", database=target, media_root=tmp_path / "restored")
+        assert target.exists()  # created empty for the restore
+        assert target.is_empty()
+        assert not (tmp_path / "restored").exists()
+        assert not list(tmp_path.glob(".restored.restoring-*"))
+    finally:
+        target.drop()
+
+
+def backup_manifest(tmp_path):
+    return json.loads((tmp_path / "backup" / "manifest.json").read_text())
 
 
 def test_restore_refuses_a_database_with_tables_and_changes_nothing(tmp_path, media):
