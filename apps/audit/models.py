@@ -26,6 +26,7 @@ class Action(models.TextChoices):
     REJECT = "reject", _("Rejected")
     WITHDRAW = "withdraw", _("Withdrawn")
     REUSE = "reuse", _("Reused (copy created)")
+    SYNC = "sync", _("Synced with its source")
     LIFECYCLE = "lifecycle", _("Lifecycle changed")
     ATTACH = "attach", _("File attached")
     DETACH = "detach", _("File removed")
