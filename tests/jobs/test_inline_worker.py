@@ -44,6 +44,12 @@ def _member(username, code, role):
     return user
 
 
+def unfinished_jobs() -> bool:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists()
+
+
 def wait_for(condition, seconds=20):
     """Poll ``condition``. The test database of SQLite is shared in memory, where a reader
     meeting the worker's write lock fails at once instead of waiting ("database table is
@@ -86,7 +92,8 @@ def test_the_first_request_starts_a_thread_that_delivers_notifications(inline_wo
 
     Client().get("/")  # any request starts the thread
 
-    assert wait_for(lambda: pending_jobs() == 0 and Notification.objects.exists())
+    assert wait_for(lambda: not unfinished_jobs() and Notification.objects.exists())
+    inline.stop()  # no writer left: the reads below cannot meet a lock
     curators = set(
         Membership.objects.filter(
             organization__code="440604010", role__in=["curator", "admin"]
