@@ -4,16 +4,15 @@ These tests commit, so they run in their own pass (`-m serial`, see Makefile) an
 their own data; SQLite serialises writers, so they need PostgreSQL.
 """
 
-import threading
-
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiToken, Membership, User
 from apps.cases.models import Case
 from apps.organizations.models import Organization
+from tests.concurrency import run_in_threads
 
 pytestmark = [
     pytest.mark.serial,
@@ -43,26 +42,6 @@ def submitter_token():
     )
     _token, raw = ApiToken.issue(user=user)
     return raw
-
-
-def run_in_threads(requests):
-    """Start every request at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(requests))
-    results = []
-
-    def worker(request):
-        try:
-            barrier.wait()
-            results.append(request())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(r,)) for r in requests]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_twenty_identical_concurrent_posts_create_exactly_one_case():

@@ -9,7 +9,8 @@ from rest_framework.test import APIClient
 
 from apps.audit.models import AuditEvent
 from apps.cases.models import Case
-from tests.serial.test_concurrency import CASE, run_in_threads, submitter_token
+from tests.concurrency import run_in_threads
+from tests.serial.test_concurrency import CASE, submitter_token
 
 pytestmark = [
     pytest.mark.serial,

@@ -6,12 +6,11 @@ is locked before the service looks for an earlier copy, so the repeats queue and
 first one's copy. Committing tests: run in the serial pass (``-m serial``).
 """
 
-import threading
 import uuid
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiToken, Membership, User
@@ -19,6 +18,7 @@ from apps.courses.models import Course
 from apps.organizations.models import Organization
 from apps.sharing.choices import Scope, Status
 from apps.sharing.models import ReuseRecord
+from tests.concurrency import run_in_threads
 
 pytestmark = [
     pytest.mark.serial,
@@ -27,26 +27,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="needs PostgreSQL's concurrent transactions"
     ),
 ]
-
-
-def run_in_threads(requests):
-    """Start every request at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(requests))
-    results = []
-
-    def worker(request):
-        try:
-            barrier.wait()
-            results.append(request())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(r,)) for r in requests]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_eight_concurrent_reuses_by_one_teacher_into_one_school_make_one_copy():

@@ -3,16 +3,15 @@
 These tests commit, so they run in the serial pass and build their own data.
 """
 
-import threading
-
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 
 from apps.accounts.models import Membership, User
 from apps.organizations.models import Organization
 from apps.webhooks.delivery import deliver
 from apps.webhooks.models import Attempt, Delivery, DeliveryStatus, Webhook
+from tests.concurrency import run_in_threads
 
 pytestmark = [
     pytest.mark.serial,
@@ -42,31 +41,11 @@ def delivery(webhook, key) -> Delivery:
     )
 
 
-def in_threads(calls) -> list:
-    """Start every call at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    results = []
-
-    def worker(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(c,)) for c in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def test_one_delivery_run_by_four_workers_at_once_is_sent_once(receiver, allow_private):
     receiver.delay = 0.5  # the first worker is still sending when the others look
     one = delivery(make_webhook(receiver), "published:1")
 
-    results = in_threads([lambda: deliver.func(one.pk)] * 4)
+    results = run_in_threads([lambda: deliver.func(one.pk)] * 4)
 
     assert len(receiver.received) == 1 and receiver.received[0].verified
     # The others skipped it while it was locked, or found it succeeded: none sent it again.
@@ -80,7 +59,7 @@ def test_two_deliveries_of_one_webhook_go_out_side_by_side(receiver, allow_priva
     webhook = make_webhook(receiver)
     first, second = delivery(webhook, "published:1"), delivery(webhook, "published:2")
 
-    results = in_threads([lambda: deliver.func(first.pk), lambda: deliver.func(second.pk)])
+    results = run_in_threads([lambda: deliver.func(first.pk), lambda: deliver.func(second.pk)])
 
     assert results == ["succeeded", "succeeded"], "neither waits for nor skips the other"
     assert len(receiver.received) == 2
