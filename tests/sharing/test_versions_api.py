@@ -472,3 +472,23 @@ def test_a_published_copy_that_syncs_keeps_a_version_of_its_own(persona, api):
     assert response.status_code == 200, response.content
     assert response.json()["status"] == Status.PUBLISHED
     assert kept(copy)[-1] == response.json()["version"]
+
+
+def test_the_versions_list_costs_the_same_queries_for_one_and_many_versions(persona, api):
+    source = published_source(persona)
+    client = api("tA_teacher")
+    path = f"/api/v1/courses/{source.pk}/versions/"
+    client.get(path)
+
+    def measure():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path)
+        assert response.status_code == 200
+        return len(ctx.captured_queries), len(response.json())
+
+    one, listed_one = measure()
+    for n in range(3):
+        edit(persona, source, outline=f"第{n}版大纲")
+    many, listed_many = measure()
+    assert (listed_one, listed_many) == (1, 4)
+    assert one == many

@@ -227,3 +227,27 @@ def test_the_diff_page_costs_the_same_queries_for_few_and_many_links(persona, br
 
 
 DIFF_PAGE_QUERIES = 20
+
+
+def test_the_network_view_costs_the_same_queries_for_one_and_many_copies_behind(persona, browser):
+    """One query per library for the copies behind (with their school and source), plus the
+    session, the reader and their seats: the same for one copy as for several."""
+    source, _copy = behind_copy(persona)
+    client = browser("tA_curator")  # sees its school's copies (private drafts)
+    client.get("/copies-behind/")
+
+    def measure():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/copies-behind/").status_code == 200
+        return len(ctx.captured_queries)
+
+    one = measure()
+    for user in ("tA_curator", "tA_admin"):  # two more copies in the same school
+        services.resource_reuse(Course, user=persona(user), pk=source.pk, target_code=ORG["TA"])
+    edit(persona, source, outline="第三版大纲")
+    many = measure()
+    html = page(client, "/copies-behind/")
+    copies = Course.objects.filter(source=source, owner__code=ORG["TA"])
+    assert copies.count() == 3
+    assert all(f"/library/courses/{c.pk}/" in html for c in copies)  # all three listed
+    assert one == many
