@@ -62,7 +62,7 @@ def addressees(event, resource) -> list[Addressee]:
     if kind in (Kind.SOURCE_UPDATED, Kind.SOURCE_WITHDRAWN):
         copies = type(resource).objects.filter(source=resource).select_related("owner")
         if kind == Kind.SOURCE_UPDATED:  # those behind, unless they declined this version
-            copies = copies.filter(versions.behind_q(resource))
+            copies = copies.filter(versions.behind_q())
         for copy in copies:
             people = {copy.author_id} | _curators([copy.owner_id])
             people.discard(event.actor_id)

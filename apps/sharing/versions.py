@@ -25,6 +25,7 @@ from typing import Any
 from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .choices import Status
@@ -129,13 +130,18 @@ def source_update(copy: SharedResource, source_status: str | None, source_publis
     return {"from_version": base, "to_version": source_published}
 
 
-def behind_q(source: SharedResource) -> models.Q:
-    """The copies of ``source`` behind its newest published version that have not declined
-    it: whom a new version concerns (notifications, webhooks)."""
-    newest = source.published_version or 0
-    return models.Q(source=source, source_version__lt=newest) & (
-        models.Q(source_declined_version__isnull=True)
-        | models.Q(source_declined_version__lt=newest)
+def behind_q() -> models.Q:
+    """Copies whose source is published at a newer version than the one they came from, and
+    which have not declined that version: the one definition of "behind" for a query (the
+    network view, notifications, webhooks). ``source_update`` is the same rule for one row."""
+    newest = models.F("source__published_version")
+    return (
+        models.Q(source__status=Status.PUBLISHED)
+        & models.Q(source__published_version__gt=Coalesce(models.F("source_version"), 0))
+        & (
+            models.Q(source_declined_version__isnull=True)
+            | models.Q(source_declined_version__lt=newest)
+        )
     )
 
 

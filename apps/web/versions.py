@@ -19,8 +19,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -353,12 +351,7 @@ def behind_copies(request):
         sources = model.objects.restrict(request.user, "view").values("pk")
         copies = (
             model.objects.restrict(request.user, "view")
-            .filter(source__in=sources, source__status=Status.PUBLISHED)
-            .filter(source__published_version__gt=Coalesce(F("source_version"), 0))
-            .filter(
-                Q(source_declined_version__isnull=True)
-                | Q(source_declined_version__lt=F("source__published_version"))
-            )
+            .filter(versions.behind_q(), source__in=sources)
             .select_related("owner", "source")
             .order_by("owner__path", "title", "pk")
         )

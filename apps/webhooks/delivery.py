@@ -47,7 +47,7 @@ def _concerned(event, resource) -> list[tuple[int, object, str, dict]]:
         return [(resource.owner_id, resource, event.key, {})]
     copies = type(resource).objects.filter(source=resource)
     if event.kind == Kind.SOURCE_UPDATED:  # those behind, unless they declined this version
-        copies = copies.filter(versions.behind_q(resource))
+        copies = copies.filter(versions.behind_q())
     return [
         (
             copy.owner_id,
