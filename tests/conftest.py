@@ -44,7 +44,7 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("loaddata", "organizations", "taxonomy", verbosity=0)
+        call_command("loaddata", "organizations", "taxonomy", "class_themes", verbosity=0)
         for username, (code, role) in PERSONAS.items():
             # No password: tests sign in with force_login, and hashing would only cost time.
             user = User.objects.create_user(username=username)

@@ -1,5 +1,6 @@
 """factory_boy factories: complete resources of every library, built straight into any state."""
 
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import factory
@@ -119,3 +120,31 @@ LIBRARY_FACTORIES = {
     "cases": CaseFactory,
     "sites": TeachingSiteFactory,
 }
+
+
+class TrainingClassFactory(factory.django.DjangoModelFactory):
+    """A planned two-day specialised class of 祖庙街道党校 (host by code)."""
+
+    class Meta:
+        model = "classes.TrainingClass"
+        skip_postgeneration_save = True
+
+    class Params:
+        host_code = "440604010"
+
+    host = factory.LazyAttribute(lambda o: Organization.objects.get(code=o.host_code))
+    title = factory.Sequence(lambda n: f"专业化能力提升班{n}")
+    class_type = "specialised"
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=1))
+    trainee_count = 40
+    venue = "祖庙街道党校"
+
+
+def slot(training_class, day: int = 0, start: str = "09:00", end: str = "11:00"):
+    """``(starts_at, ends_at)`` on the class's ``day``-th day, local time."""
+    date = training_class.start_date + timedelta(days=day)
+    tz = timezone.get_current_timezone()
+    begin = datetime.combine(date, time.fromisoformat(start), tzinfo=tz)
+    finish = datetime.combine(date, time.fromisoformat(end), tzinfo=tz)
+    return begin, finish

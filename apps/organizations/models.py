@@ -12,6 +12,9 @@ class OrganizationKind(models.TextChoices):
     DISTRICT = "district", _("District party school")
     TOWN = "town", _("Town or street party school")
     DEPARTMENT = "department", _("Partner department")
+    # A party school of another city, outside this tree (a root of its own): its members see
+    # the joint classes it is a partner of and what those use, nothing else.
+    EXTERNAL = "external", _("School of another city")
 
 
 SCHOOL_KINDS = frozenset(
@@ -20,6 +23,7 @@ SCHOOL_KINDS = frozenset(
         OrganizationKind.MUNICIPAL,
         OrganizationKind.DISTRICT,
         OrganizationKind.TOWN,
+        OrganizationKind.EXTERNAL,
     }
 )
 

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "apps.cases",
     "apps.teaching_sites",
     "apps.courses",
+    "apps.classes",
     "apps.exchange",
     "apps.attachments",
     "apps.search",

@@ -18,7 +18,7 @@ from seeds import demo
 from seeds.library_loader import LibraryLoader
 from seeds.scale import attach_foshan
 
-REFERENCE_FIXTURES = ["organizations", "taxonomy"]
+REFERENCE_FIXTURES = ["organizations", "taxonomy", "class_themes"]
 
 
 class Command(BaseCommand):

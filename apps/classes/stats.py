@@ -1,0 +1,106 @@
+"""The training figures, computed from real classes, with their definitions (统计口径).
+
+    classes held           classes that started in the period and are running, finished or
+                           archived (a planned class has not been held)
+    trainee-times (人次)   the sum of trainees over the classes held
+    sessions, hours        the sessions of those classes, and their length in hours
+    manufacturing share    the classes held of type "specialised capability class"
+                           (专业化能力提升班) whose theme counts as manufacturing-first (制造业当家)
+                           ÷ the specialised classes held; admins mark which themes count
+                           (``ClassTheme.manufacturing_first``); none when there are none
+
+The period is a calendar year (by the class's first day); ``within`` keeps the classes
+hosted by an organisation and the schools below it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from apps.organizations.models import Organization
+
+from .models import ClassStatus, ClassType, Session, TrainingClass
+
+HELD = (ClassStatus.RUNNING, ClassStatus.FINISHED, ClassStatus.ARCHIVED)
+
+DEFINITIONS = {
+    "classes": _(
+        "Classes held: classes that started in the period and are running, finished or archived."
+    ),
+    "trainee_times": _("Trainee-times (人次): the sum of the trainees of the classes held."),
+    "sessions": _("Sessions: the sessions on the timetables of the classes held."),
+    "hours": _("Hours: the length of those sessions, in hours."),
+    "manufacturing_share": _(
+        "Manufacturing share: specialised capability classes (专业化能力提升班) held whose theme"
+        " counts as manufacturing-first (制造业当家), divided by the specialised classes held."
+        " Admins mark which themes count."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ClassStats:
+    classes: int
+    trainee_times: int
+    sessions: int
+    hours: float
+    manufacturing_share: float | None
+    specialised: int = 0
+    manufacturing_first: int = 0
+
+    def as_api(self) -> dict:
+        data = asdict(self)
+        del data["specialised"], data["manufacturing_first"]
+        return data
+
+
+def held_classes(*, year: int | None = None, within: Organization | None = None):
+    classes = TrainingClass.objects.filter(status__in=HELD)
+    if year is not None:
+        classes = classes.filter(start_date__year=year)
+    if within is not None:
+        classes = classes.filter(host__path__startswith=within.path)
+    return classes
+
+
+def class_stats(*, year: int | None = None, within: Organization | None = None) -> ClassStats:
+    """The figures for one period and part of the network: two queries."""
+    classes = held_classes(year=year, within=within)
+    totals = classes.aggregate(
+        classes=Count("pk"),
+        trainee_times=Sum("trainee_count"),
+        specialised=Count("pk", filter=Q(class_type=ClassType.SPECIALISED)),
+        manufacturing_first=Count(
+            "pk",
+            filter=Q(class_type=ClassType.SPECIALISED, theme__manufacturing_first=True),
+        ),
+    )
+    length = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+    taught = Session.objects.filter(training_class__in=classes.values("pk")).aggregate(
+        sessions=Count("pk"), length=Sum(length)
+    )
+    specialised = totals["specialised"] or 0
+    first = totals["manufacturing_first"] or 0
+    hours = taught["length"].total_seconds() / 3600 if taught["length"] else 0.0
+    return ClassStats(
+        classes=totals["classes"] or 0,
+        trainee_times=totals["trainee_times"] or 0,
+        sessions=taught["sessions"] or 0,
+        hours=round(hours, 1),
+        manufacturing_share=round(first / specialised, 4) if specialised else None,
+        specialised=specialised,
+        manufacturing_first=first,
+    )
+
+
+def stats_by_year_and_district(years: list[int], districts: list[Organization]) -> dict:
+    """``{(year, district code or None): ClassStats}``: the dashboard's table."""
+    table = {}
+    for year in years:
+        table[(year, None)] = class_stats(year=year)
+        for district in districts:
+            table[(year, district.code)] = class_stats(year=year, within=district)
+    return table

@@ -1,0 +1,295 @@
+"""The rules of classes and timetables, through the services every entry point calls."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from apps.accounts.models import Membership
+from apps.classes import services
+from apps.classes.exceptions import ScheduleClash
+from apps.classes.models import (
+    Evaluation,
+    Session,
+    SessionLecturer,
+    SiteVisit,
+    TrainingClass,
+    VisitStatus,
+)
+from apps.classes.services import SessionInput
+from apps.sharing.choices import Scope, Status
+from apps.sharing.exceptions import ActionDenied, InvalidInput, InvalidTransition, ResourceNotFound
+from tests.factories import (
+    CourseFactory,
+    LecturerFactory,
+    TeachingSiteFactory,
+    TrainingClassFactory,
+    slot,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def author_at(code):
+    """Somebody seated at ``code`` (a resource needs an author)."""
+    return Membership.objects.filter(organization__code=code).first().user
+
+
+def published(factory, owner_code="440600", **kw):
+    kw.setdefault("scope", Scope.NETWORK)
+    return factory(
+        owner_code=owner_code, status=Status.PUBLISHED, author=author_at(owner_code), **kw
+    )
+
+
+@pytest.fixture
+def parts():
+    return {
+        "course": published(CourseFactory),
+        "lecturer": published(LecturerFactory),
+        "lecturer2": published(LecturerFactory),
+        "site": published(TeachingSiteFactory, capacity=50),
+    }
+
+
+def add(user, cls, parts, day=0, start="09:00", end="11:00", **kw):
+    begin, finish = slot(cls, day, start, end)
+    data = SessionInput(
+        starts_at=begin,
+        ends_at=finish,
+        course=kw.pop("course", parts["course"].pk),
+        lecturers=kw.pop("lecturers", [parts["lecturer"].pk]),
+        **kw,
+    )
+    return services.session_add(user=user, class_pk=cls.pk, data=data)
+
+
+def test_a_session_records_the_course_version_it_taught(persona, parts):
+    cls = TrainingClassFactory()
+    session = add(persona("tA_teacher"), cls, parts)
+    assert session.course_version == parts["course"].version
+    assert list(session.lecturers.all()) == [parts["lecturer"]]
+
+
+def test_a_course_the_host_may_not_use_is_refused_naming_the_field(persona, parts):
+    cls = TrainingClassFactory()
+    private_elsewhere = CourseFactory(
+        owner_code="440605011", author=author_at("440605011")
+    )  # a Nanhai town's draft
+    with pytest.raises(InvalidInput) as refused:
+        add(persona("tA_teacher"), cls, parts, course=private_elsewhere.pk)
+    assert "course" in refused.value.errors
+    assert not Session.objects.exists()
+
+
+def test_a_district_publication_reaches_its_towns_not_other_districts(persona, parts):
+    chancheng = published(CourseFactory, "440604", scope=Scope.DISTRICT)
+    cls = TrainingClassFactory()  # a 禅城 town
+    assert add(persona("tA_teacher"), cls, parts, course=chancheng.pk).course == chancheng
+    nanhai_class = TrainingClassFactory(host_code="440605011")
+    with pytest.raises(InvalidInput):
+        add(
+            persona("tB_teacher"),
+            nanhai_class,
+            parts,
+            course=chancheng.pk,
+            start="13:00",
+            end="15:00",
+        )
+
+
+def test_a_lecturer_in_two_overlapping_sessions_of_any_school_is_a_409_naming_the_clash(
+    persona, parts
+):
+    mine = TrainingClassFactory()
+    theirs = TrainingClassFactory(host_code="440605011", start_date=mine.start_date)
+    first = add(persona("tB_teacher"), theirs, parts, start="09:00", end="11:00")
+    with pytest.raises(ScheduleClash) as clash:
+        add(persona("tA_teacher"), mine, parts, start="10:00", end="12:00")
+    assert clash.value.status_code == 409
+    assert "lecturers" in clash.value.errors
+    # The other school's class is out of the teacher's sight: its host is named, not its title.
+    assert clash.value.clash["class"] is None and clash.value.clash["host"] == theirs.host.name
+    assert clash.value.clash["starts_at"] == timezone.localtime(first.starts_at).isoformat()
+    assert Session.objects.filter(training_class=mine).count() == 0
+    assert SessionLecturer.objects.count() == 1
+    # Back to back is not a clash: slots are half-open.
+    add(persona("tA_teacher"), mine, parts, start="11:00", end="12:00")
+
+
+def test_a_visible_clash_names_the_class_and_session(persona, parts):
+    cls = TrainingClassFactory()
+    first = add(persona("tA_teacher"), cls, parts)
+    with pytest.raises(ScheduleClash) as clash:
+        add(persona("tA_teacher"), cls, parts, start="10:30", end="11:30")
+    assert clash.value.clash["class"] == cls.pk
+    assert clash.value.clash["session"] == first.pk
+    assert cls.title in str(clash.value.message)
+
+
+def test_a_site_takes_one_visit_at_a_time_and_a_declined_visit_frees_the_slot(persona, parts):
+    cls = TrainingClassFactory()
+    other = TrainingClassFactory(host_code="440604011", start_date=cls.start_date)
+    add(persona("tA_teacher"), cls, parts, site=parts["site"].pk)
+    with pytest.raises(ScheduleClash) as clash:
+        add(
+            persona("tA2_teacher"),
+            other,
+            parts,
+            lecturers=[parts["lecturer2"].pk],
+            site=parts["site"].pk,
+        )
+    assert "site" in clash.value.errors
+    visit = SiteVisit.objects.get()
+    services.visit_decide(
+        user=persona("muni_curator"), pk=visit.pk, confirm=False, reason="闭园检修"
+    )
+    session = add(
+        persona("tA2_teacher"),
+        other,
+        parts,
+        lecturers=[parts["lecturer2"].pk],
+        site=parts["site"].pk,
+    )
+    assert session.visit.status == VisitStatus.REQUESTED
+
+
+def test_a_visit_beyond_the_sites_capacity_is_refused(persona, parts):
+    cls = TrainingClassFactory(trainee_count=80)  # the site takes 50
+    with pytest.raises(InvalidInput) as refused:
+        add(persona("tA_teacher"), cls, parts, site=parts["site"].pk)
+    assert "visitors" in refused.value.errors
+    assert not Session.objects.exists()
+    add(persona("tA_teacher"), cls, parts, site=parts["site"].pk, visitors=45)
+
+
+def test_only_the_site_owner_answers_a_visit_and_declining_needs_a_reason(persona, parts):
+    cls = TrainingClassFactory()
+    add(persona("tA_teacher"), cls, parts, site=parts["site"].pk)
+    visit = SiteVisit.objects.get()
+    with pytest.raises(ResourceNotFound):
+        services.visit_decide(user=persona("tA_teacher"), pk=visit.pk, confirm=True)
+    with pytest.raises(ActionDenied):
+        services.visit_decide(user=persona("muni_teacher"), pk=visit.pk, confirm=True)
+    with pytest.raises(InvalidInput):
+        services.visit_decide(user=persona("muni_curator"), pk=visit.pk, confirm=False)
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.REQUESTED
+    services.visit_decide(user=persona("muni_curator"), pk=visit.pk, confirm=True)
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.CONFIRMED
+
+
+def test_moving_a_session_asks_the_site_again(persona, parts):
+    cls = TrainingClassFactory()
+    session = add(persona("tA_teacher"), cls, parts, site=parts["site"].pk)
+    services.visit_decide(user=persona("muni_curator"), pk=session.visit.pk, confirm=True)
+    begin, finish = slot(cls, 1, "14:00", "16:00")
+    moved = services.session_update(
+        user=persona("tA_teacher"),
+        class_pk=cls.pk,
+        pk=session.pk,
+        data=SessionInput(
+            begin, finish, parts["course"].pk, [parts["lecturer"].pk], site=parts["site"].pk
+        ),
+        expected_version=1,
+    )
+    assert moved.visit.status == VisitStatus.REQUESTED
+    assert SessionLecturer.objects.get().starts_at == begin
+    with pytest.raises(services.PreconditionFailed):
+        services.session_update(
+            user=persona("tA_teacher"),
+            class_pk=cls.pk,
+            pk=session.pk,
+            data=SessionInput(begin, finish, parts["course"].pk, [parts["lecturer"].pk]),
+            expected_version=1,
+        )
+
+
+@pytest.mark.parametrize(
+    ("who", "refusal"),
+    [
+        ("tA_viewer", ActionDenied),  # a member who only views
+        ("dA_curator", ActionDenied),  # the district above sees, does not change
+        ("tA2_teacher", ResourceNotFound),  # a neighbouring town: out of sight
+        ("dept", ResourceNotFound),
+    ],
+)
+def test_who_may_change_a_timetable(persona, parts, who, refusal):
+    cls = TrainingClassFactory()
+    with pytest.raises(refusal):
+        add(persona(who), cls, parts)
+    assert not Session.objects.exists()
+
+
+def test_an_archived_class_cannot_change(persona, parts):
+    cls = TrainingClassFactory()
+    for status in ("running", "finished", "archived"):
+        cls = services.class_move(user=persona("tA_curator"), pk=cls.pk, status=status)
+    with pytest.raises(InvalidTransition):
+        add(persona("tA_teacher"), cls, parts)
+    with pytest.raises(InvalidTransition):
+        services.class_move(user=persona("tA_curator"), pk=cls.pk, status="running")
+    assert TrainingClass.objects.get(pk=cls.pk).status == "archived"
+
+
+def test_a_session_outside_the_class_days_is_refused(persona, parts):
+    cls = TrainingClassFactory()
+    with pytest.raises(InvalidInput) as refused:
+        add(persona("tA_teacher"), cls, parts, day=5)
+    assert "starts_at" in refused.value.errors
+
+
+def test_partner_schools_see_the_class_and_outsiders_do_not(persona, parts):
+    cls = TrainingClassFactory(host_code="440600")
+    cls.partners.set([cls.host.__class__.objects.get(code="441900")])
+    from apps.accounts.models import Membership, User
+
+    dongguan = User.objects.create_user(username="dg_teacher")
+    Membership.objects.create(user=dongguan, organization_id=cls.partners.get().pk, role="teacher")
+    assert services.class_get(dongguan, cls.pk) == cls
+    with pytest.raises(ResourceNotFound):
+        services.class_get(persona("tB_teacher"), TrainingClassFactory(host_code="440604010").pk)
+    assert services.class_get(persona("muni_admin"), TrainingClassFactory().pk)
+    # Another city's school sees none of the libraries.
+    from apps.courses.models import Course
+
+    assert not Course.objects.restrict(dongguan, "view").exists()
+
+
+def test_a_code_answers_each_session_once_anonymously(persona, parts):
+    cls = TrainingClassFactory(start_date=timezone.localdate() - timedelta(days=1))
+    session = add(persona("tA_teacher"), cls, parts)
+    (code,) = services.codes_issue(user=persona("tA_teacher"), class_pk=cls.pk, count=1)
+    services.evaluation_submit(code=code.code.lower(), session_pk=session.pk, content=5, delivery=4)
+    with pytest.raises(InvalidTransition):
+        services.evaluation_submit(code=code.code, session_pk=session.pk, content=1, delivery=1)
+    with pytest.raises(InvalidInput) as refused:
+        services.evaluation_submit(code=code.code, session_pk=session.pk, content=6, delivery=0)
+    assert set(refused.value.errors) == {"content", "delivery"}
+    with pytest.raises(ResourceNotFound):
+        services.evaluation_submit(code="NOSUCHCO", session_pk=session.pk, content=5, delivery=5)
+    assert Evaluation.objects.count() == 1
+    assert Evaluation.objects.get().content == 5
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's exclusion constraints")
+def test_the_database_itself_refuses_overlapping_rows(persona, parts):
+    from django.db import IntegrityError, transaction
+
+    cls = TrainingClassFactory()
+    session = add(persona("tA_teacher"), cls, parts)
+    with pytest.raises(IntegrityError, match="session_lecturer_no_overlap"), transaction.atomic():
+        SessionLecturer.objects.create(
+            session=Session.objects.create(
+                training_class=cls,
+                starts_at=session.starts_at + timedelta(minutes=30),
+                ends_at=session.ends_at + timedelta(minutes=30),
+                course=parts["course"],
+                course_version=1,
+            ),
+            lecturer=parts["lecturer"],
+            starts_at=session.starts_at + timedelta(minutes=30),
+            ends_at=session.ends_at + timedelta(minutes=30),
+        )
