@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from apps.accounts.forms import LockoutAuthenticationForm
 
@@ -49,4 +49,6 @@ urlpatterns = [
     path("library/<str:key>/<int:pk>/source-diff/", versions.source_diff, name="source-diff"),
     path("copies-behind/", versions.behind_copies, name="copies-behind"),
     path("library/<str:key>/<int:pk>/<str:action>/", views.library_action, name="action"),
+    path("", include("apps.web.class_pages_urls")),
+    path("", include("apps.web.evaluation_urls")),
 ]

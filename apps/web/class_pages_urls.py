@@ -1,0 +1,3 @@
+"""The training classes' pages (班次): list, form, timetable, print and .xlsx (apps/web/classes.py)."""
+
+urlpatterns: list = []
