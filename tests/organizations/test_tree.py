@@ -26,9 +26,15 @@ def by_kind(kind: str) -> list[Organization]:
 
 
 def test_one_municipal_school_at_the_root():
-    roots = list(Organization.objects.filter(parent__isnull=True))
-    assert [(o.code, o.kind) for o in roots] == [(MUNICIPAL, OrganizationKind.MUNICIPAL)]
+    """The city's tree has one root; another city's school (a joint class's partner) is a
+    root of its own, outside it."""
+    roots = list(Organization.objects.filter(parent__isnull=True).order_by("code"))
+    assert [(o.code, o.kind) for o in roots] == [
+        (MUNICIPAL, OrganizationKind.MUNICIPAL),
+        ("441900", OrganizationKind.EXTERNAL),
+    ]
     assert Organization.objects.filter(kind=OrganizationKind.MUNICIPAL).count() == 1
+    assert Organization.objects.get(code="441900").children.count() == 0
 
 
 def test_five_districts_under_the_municipal_school():
@@ -54,12 +60,12 @@ def test_departments_sit_directly_under_the_municipal_school():
     assert len(departments) == 14
     assert {d.parent.code for d in departments} == {MUNICIPAL}
     assert all(d.code.startswith(f"{MUNICIPAL}-") for d in departments)
-    assert Organization.objects.count() == 1 + 5 + 32 + len(departments)
+    assert Organization.objects.count() == 1 + 5 + 32 + len(departments) + 1  # + 东莞
 
 
 def test_every_stored_path_and_depth_follows_the_parent_chain():
     orgs = {o.pk: o for o in Organization.objects.all()}
-    assert len(orgs) == 52
+    assert len(orgs) == 53  # the city's 52 and 东莞's school
     for org in orgs.values():
         chain = []
         node = org
@@ -83,6 +89,7 @@ def test_depth_per_kind():
         OrganizationKind.DISTRICT: {1},
         OrganizationKind.TOWN: {2},
         OrganizationKind.DEPARTMENT: {1},
+        OrganizationKind.EXTERNAL: {0},
     }
 
 
@@ -108,7 +115,8 @@ def test_subtree_of_town_and_of_the_root():
     town = Organization.objects.get(code="440604010")
     assert [o.code for o in Organization.objects.subtree_of(town)] == ["440604010"]
     root = Organization.objects.get(code=MUNICIPAL)
-    assert Organization.objects.subtree_of(root).count() == Organization.objects.count()
+    outside = Organization.objects.filter(kind=OrganizationKind.EXTERNAL).count()
+    assert Organization.objects.subtree_of(root).count() == Organization.objects.count() - outside
 
 
 def test_ancestors_of_town():
@@ -145,4 +153,4 @@ def test_new_organisation_under_a_town_gets_path_and_depth_from_save():
     ]
     # Nothing else moved.
     assert Organization.objects.get(code="440604010").path == "440600/440604/440604010/"
-    assert Organization.objects.count() == 53
+    assert Organization.objects.count() == 54

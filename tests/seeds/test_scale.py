@@ -43,6 +43,7 @@ def test_the_tree_is_a_province_of_cities_districts_towns_and_departments(scaled
         OrganizationKind.DISTRICT: {2},
         OrganizationKind.TOWN: {3},
         OrganizationKind.DEPARTMENT: {2},
+        OrganizationKind.EXTERNAL: {0},  # another city's school stays outside the province's tree
     }
     assert Organization.objects.filter(kind=OrganizationKind.MUNICIPAL).count() > 1
     # Foshan's real network (the fixtures) is one of the cities, its paths rewritten.
