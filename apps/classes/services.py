@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy
 from apps.accounts.actor import Actor, actor_for
 from apps.courses.models import Course
 from apps.faculty.models import Lecturer
+from apps.notifications.delivery import emit
+from apps.notifications.models import Kind
 from apps.organizations.models import Organization, OrganizationKind
 from apps.sharing.exceptions import (
     ActionDenied,
@@ -362,13 +364,13 @@ def _write_seats(actor, session: Session, lecturers: list[Lecturer]) -> None:
         ) from exc
 
 
-def _write_visit(actor, session: Session, site: TeachingSite, visitors: int) -> SiteVisit:
+def _write_visit(actor, session: Session, site: TeachingSite, visitors: int, *, user) -> SiteVisit:
     row = _site_clash(site.pk, session.starts_at, session.ends_at, session.pk)
     if row is not None:
         raise _clash(actor, "site", row.session, site.title)
     try:
         with transaction.atomic():
-            return SiteVisit.objects.create(
+            visit = SiteVisit.objects.create(
                 session=session,
                 site=site,
                 starts_at=session.starts_at,
@@ -384,6 +386,25 @@ def _write_visit(actor, session: Session, site: TeachingSite, visitors: int) -> 
             if row
             else ScheduleClash(errors={"site": [str(ScheduleClash.default_message)]})
         ) from exc
+    _announce(Kind.VISIT_REQUESTED, visit, user=user)
+    return visit
+
+
+def _announce(kind: str, visit: SiteVisit, *, user) -> None:
+    """Tell the site's owner of a request, or the host of the answer (apps.notifications:
+    a job written in this transaction)."""
+    training_class = visit.session.training_class
+    data = {
+        "school": training_class.host.name,
+        "host": training_class.host_id,
+        "class": training_class.pk,
+        "session": visit.session_id,
+        "when": _when(visit.starts_at),
+        "visitors": visit.visitors,
+    }
+    if kind == Kind.VISIT_DECIDED:
+        data.update(confirmed=visit.status == VisitStatus.CONFIRMED, reason=visit.reason)
+    emit(kind, visit.site, user=user, data=data, key=f"{kind}:visit{visit.pk}")
 
 
 def _resolve(training_class: TrainingClass, data: SessionInput):
@@ -430,7 +451,7 @@ def session_add(*, user, class_pk, data: SessionInput) -> Session:
         )
         _write_seats(actor, session, lecturers)
         if site is not None:
-            _write_visit(actor, session, site, visitors)
+            _write_visit(actor, session, site, visitors, user=user)
     return session
 
 
@@ -482,7 +503,7 @@ def session_update(
             if old_visit is not None:
                 old_visit.delete()
             if site is not None:
-                _write_visit(actor, session, site, visitors)
+                _write_visit(actor, session, site, visitors, user=user)
     return session_get(user, class_pk, pk)
 
 
@@ -528,7 +549,7 @@ def visit_decide(*, user, pk, confirm: bool, reason: str = "") -> SiteVisit:
     with transaction.atomic():
         visit = (
             SiteVisit.objects.select_for_update(of=("self",))
-            .select_related("site")
+            .select_related("site", "session__training_class__host")
             .filter(pk=pk)
             .first()
         )
@@ -545,6 +566,7 @@ def visit_decide(*, user, pk, confirm: bool, reason: str = "") -> SiteVisit:
         visit.decided_by = user
         visit.decided_at = timezone.now()
         visit.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+        _announce(Kind.VISIT_DECIDED, visit, user=user)
     return visit
 
 

@@ -19,6 +19,8 @@ class Kind(models.TextChoices):
     SOURCE_UPDATED = "source_updated", _("The source of your copy was updated")
     SOURCE_WITHDRAWN = "source_withdrawn", _("The source of your copy was withdrawn")
     SITE_LIFECYCLE = "site_lifecycle", _("A site changed state")
+    VISIT_REQUESTED = "visit_requested", _("A class asks to visit your site")
+    VISIT_DECIDED = "visit_decided", _("A site answered your visit request")
 
 
 class NotificationQuerySet(models.QuerySet):

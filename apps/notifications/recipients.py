@@ -10,6 +10,9 @@ reused               the source's author and its owner's curators     the source
 source_updated       each copy's author and its owner's curators      their copy
 source_withdrawn     each copy's author and its owner's curators      their copy
 site_lifecycle       the site's author and its owner's curators       the site
+visit_requested      the site owner's curators (a department's       the site
+                     submitters)
+visit_decided        the host school's teachers and curators          the site
 ===================  ==============================================  =========================
 
 The person who caused the event is not told about it. Nobody is told about a resource they
@@ -45,6 +48,14 @@ def _curators(org_ids) -> set[int]:
     )
 
 
+def _members(org_ids, roles) -> set[int]:
+    return set(
+        Membership.objects.filter(organization_id__in=list(org_ids), role__in=roles).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
 def _visible(resource, user_ids: set[int]) -> set[int]:
     """The users among ``user_ids`` who may see ``resource`` (one query per person)."""
     from django.contrib.auth import get_user_model
@@ -74,6 +85,10 @@ def addressees(event, resource) -> list[Addressee]:
         if resource.status != Status.PENDING:
             return []
         people = _curators([resource.audience_id])
+    elif kind == Kind.VISIT_REQUESTED:
+        people = _members([resource.owner_id], (*CURATOR_ROLES, Role.SUBMITTER))
+    elif kind == Kind.VISIT_DECIDED:
+        people = _members([event.data.get("host")], (*CURATOR_ROLES, Role.TEACHER))
     else:
         people = {resource.author_id} | _curators([resource.owner_id])
     people.discard(event.actor_id)

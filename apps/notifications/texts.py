@@ -42,4 +42,22 @@ def describe(notification: Notification) -> str:
             "title": title,
             "state": data.get("state_label", data.get("to", "")),
         }
+    if kind == Kind.VISIT_REQUESTED:
+        return _("%(school)s asks to visit “%(title)s” on %(when)s with %(visitors)s trainees") % {
+            "school": data.get("school", ""),
+            "title": title,
+            "when": data.get("when", ""),
+            "visitors": data.get("visitors", "?"),
+        }
+    if kind == Kind.VISIT_DECIDED:
+        if data.get("confirmed"):
+            return _("“%(title)s” confirmed the visit on %(when)s") % {
+                "title": title,
+                "when": data.get("when", ""),
+            }
+        return _("“%(title)s” declined the visit on %(when)s: %(reason)s") % {
+            "title": title,
+            "when": data.get("when", ""),
+            "reason": data.get("reason", ""),
+        }
     return title

@@ -293,3 +293,31 @@ def test_the_database_itself_refuses_overlapping_rows(persona, parts):
             starts_at=session.starts_at + timedelta(minutes=30),
             ends_at=session.ends_at + timedelta(minutes=30),
         )
+
+
+def test_a_visit_request_tells_the_site_owner_and_the_answer_tells_the_host(persona, parts):
+    from apps.jobs.queue import run_due_jobs
+    from apps.notifications.models import Kind, Notification
+    from apps.notifications.texts import describe
+
+    cls = TrainingClassFactory()
+    session = add(persona("tA_teacher"), cls, parts, site=parts["site"].pk)
+    run_due_jobs()
+    asked = Notification.objects.filter(kind=Kind.VISIT_REQUESTED)
+    assert set(asked.values_list("recipient__username", flat=True)) == {
+        "muni_admin",
+        "muni_curator",
+    }  # the site owner's curators; the teacher who asked is not told
+    assert cls.host.name in describe(asked.first())
+    services.visit_decide(
+        user=persona("muni_curator"), pk=session.visit.pk, confirm=False, reason="闭园检修"
+    )
+    run_due_jobs()
+    answered = Notification.objects.filter(kind=Kind.VISIT_DECIDED)
+    # The host's teachers and curators (not its viewer, not the curator who answered).
+    assert set(answered.values_list("recipient__username", flat=True)) == {
+        "tA_admin",
+        "tA_curator",
+        "tA_teacher",
+    }
+    assert "闭园检修" in describe(answered.first())
