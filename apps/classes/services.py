@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.actor import Actor, actor_for
+from apps.audit.models import Action
+from apps.audit.recorder import record
 from apps.courses.models import Course
 from apps.faculty.models import Lecturer
 from apps.notifications.delivery import emit
@@ -78,6 +80,33 @@ def _check_version(obj, expected_version) -> None:
             _("It has changed since you read it (now version %(v)s): reload and try again.")
             % {"v": obj.version}
         )
+
+
+def _audit(action: str, obj, *, host_id: int, user, changes: dict | None = None) -> None:
+    """One event in the audit trail, in the change's transaction (apps.audit)."""
+    record(
+        action,
+        model=type(obj),
+        object_id=obj.pk,
+        object_repr=str(obj),
+        organization_id=host_id,
+        changes=changes or {},
+        user=user,
+    )
+
+
+def _session_row(session: Session, lecturers, site, visitors) -> dict:
+    return {
+        "class": session.training_class_id,
+        "starts_at": session.starts_at.isoformat(),
+        "ends_at": session.ends_at.isoformat(),
+        "course": session.course_id,
+        "course_version": session.course_version,
+        "lecturers": [lecturer.pk for lecturer in lecturers],
+        "site": site.pk if site is not None else None,
+        "visitors": visitors,
+        "note": session.note,
+    }
 
 
 # ---- reading ----------------------------------------------------------------------------------
@@ -148,7 +177,17 @@ def class_create(*, user, host: Organization, data: dict[str, Any]) -> TrainingC
             obj.partners.set(partners)
         if data.get("domains"):
             obj.domains.set(data["domains"])
+        _audit(Action.CREATE, obj, host_id=host.pk, user=user, changes=_class_row(obj, data))
     return obj
+
+
+def _class_row(obj: TrainingClass, data: dict) -> dict:
+    row = {name: getattr(obj, f"{name}_id" if name == "theme" else name) for name in CLASS_FIELDS}
+    if "partners" in data:
+        row["partners"] = [org.code for org in data["partners"] or []]
+    if "domains" in data:
+        row["domains"] = [getattr(d, "code", d) for d in data["domains"] or []]
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in row.items()}
 
 
 def class_update(
@@ -176,6 +215,8 @@ def class_update(
             obj.partners.set(partners)
         if "domains" in data:
             obj.domains.set(data["domains"] or [])
+        changed = {k: v for k, v in _class_row(obj, data).items() if k in data}
+        _audit(Action.UPDATE, obj, host_id=obj.host_id, user=user, changes=changed)
     return obj
 
 
@@ -190,9 +231,13 @@ def class_move(*, user, pk, status: str, expected_version: int | None = None) ->
             raise ActionDenied(_("Only the host school's curators may change a class's status."))
         _check_version(obj, expected_version)
         policy.check_move(actor, obj, status)
+        before = obj.status
         obj.status = status
         obj.version += 1
         obj.save(update_fields=["status", "version", "updated_at"])
+        _audit(
+            Action.UPDATE, obj, host_id=obj.host_id, user=user, changes={"status": [before, status]}
+        )
     return obj
 
 
@@ -204,6 +249,7 @@ def class_delete(*, user, pk, expected_version: int | None = None) -> None:
         _check_version(obj, expected_version)
         if obj.status != ClassStatus.PLANNED:
             raise InvalidTransition(_("Only a planned class can be deleted; archive it instead."))
+        _audit(Action.DELETE, obj, host_id=obj.host_id, user=user)
         obj.delete()
 
 
@@ -452,6 +498,13 @@ def session_add(*, user, class_pk, data: SessionInput) -> Session:
         _write_seats(actor, session, lecturers)
         if site is not None:
             _write_visit(actor, session, site, visitors, user=user)
+        _audit(
+            Action.CREATE,
+            session,
+            host_id=training_class.host_id,
+            user=user,
+            changes=_session_row(session, lecturers, site, visitors),
+        )
     return session
 
 
@@ -504,6 +557,13 @@ def session_update(
                 old_visit.delete()
             if site is not None:
                 _write_visit(actor, session, site, visitors, user=user)
+        _audit(
+            Action.UPDATE,
+            session,
+            host_id=training_class.host_id,
+            user=user,
+            changes=_session_row(session, lecturers, site, visitors),
+        )
     return session_get(user, class_pk, pk)
 
 
@@ -518,6 +578,7 @@ def session_remove(*, user, class_pk, pk, expected_version: int | None = None) -
         _check_version(session, expected_version)
         if session.evaluations.exists():
             raise InvalidTransition(_("Trainees have evaluated this session: it stays on record."))
+        _audit(Action.DELETE, session, host_id=training_class.host_id, user=user)
         session.delete()
 
 
@@ -566,6 +627,13 @@ def visit_decide(*, user, pk, confirm: bool, reason: str = "") -> SiteVisit:
         visit.decided_by = user
         visit.decided_at = timezone.now()
         visit.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+        _audit(
+            Action.UPDATE,
+            visit,
+            host_id=visit.site.owner_id,
+            user=user,
+            changes={"status": [VisitStatus.REQUESTED, visit.status], "reason": visit.reason},
+        )
         _announce(Kind.VISIT_DECIDED, visit, user=user)
     return visit
 

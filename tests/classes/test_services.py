@@ -321,3 +321,31 @@ def test_a_visit_request_tells_the_site_owner_and_the_answer_tells_the_host(pers
         "tA_teacher",
     }
     assert "闭园检修" in describe(answered.first())
+
+
+def test_every_change_is_in_the_audit_trail_and_a_refused_one_is_not(persona, parts):
+    from apps.audit.models import AuditEvent
+
+    cls = services.class_create(
+        user=persona("tA_curator"),
+        host=TrainingClassFactory().host,
+        data={
+            "title": "乡村振兴专题班",
+            "start_date": timezone.localdate(),
+            "end_date": timezone.localdate() + timedelta(days=1),
+            "trainee_count": 30,
+        },
+    )
+    session = add(persona("tA_teacher"), cls, parts)
+    services.class_move(user=persona("tA_curator"), pk=cls.pk, status="running")
+    with pytest.raises(ScheduleClash):
+        add(persona("tA_teacher"), cls, parts, start="10:00", end="12:00")
+    events = AuditEvent.objects.filter(content_type__app_label="classes").order_by("id")
+    assert [(e.action, e.content_type.model, e.username) for e in events] == [
+        ("create", "trainingclass", "tA_curator"),
+        ("create", "session", "tA_teacher"),
+        ("update", "trainingclass", "tA_curator"),
+    ]
+    assert events[1].changes["lecturers"] == [parts["lecturer"].pk]
+    assert events[1].object_id == session.pk
+    assert events[2].changes == {"status": ["planned", "running"]}
