@@ -30,6 +30,7 @@ from apps.sharing.exceptions import ActionDenied, ResourceNotFound, SharingError
 from apps.sharing.policy import policy
 from apps.sharing.registry import get_library, libraries, linked_models
 
+from . import evaluations
 from . import versions as versions_page
 from .context import SESSION_KEY, current_seat
 from .facets import facet_counts
@@ -312,6 +313,8 @@ def library_detail(request, key, pk, bound=None):
         versions_page.detail_context(library, obj, request.user, context["source_visible"])
     )
     context["reuses"] = versions_page.mark_reuses_behind(obj, context["reuses"])
+    # Where a course or lecturer was taught and how trainees rated it; a site's calendar.
+    context.update(evaluations.taught_context(obj, request.user))
     return render(request, "web/library_detail.html", context)
 
 
