@@ -38,7 +38,9 @@ TITLES = {
 }
 
 
-def problem_body(status_code: int, detail, errors: dict | None = None) -> dict:
+def problem_body(
+    status_code: int, detail, errors: dict | None = None, extra: dict | None = None
+) -> dict:
     body = {
         "type": "about:blank",
         "title": str(TITLES.get(status_code, _("Error"))),
@@ -47,13 +49,19 @@ def problem_body(status_code: int, detail, errors: dict | None = None) -> dict:
     }
     if errors:
         body["errors"] = errors
+    if extra:
+        body.update(extra)
     return body
 
 
 def problem_response(
-    status_code: int, detail, errors: dict | None = None, headers: dict | None = None
+    status_code: int,
+    detail,
+    errors: dict | None = None,
+    headers: dict | None = None,
+    extra: dict | None = None,
 ) -> Response:
-    body = problem_body(status_code, detail, errors)
+    body = problem_body(status_code, detail, errors, extra)
     response = Response(body, status=status_code, headers=headers)
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
@@ -124,7 +132,10 @@ def _renders_problems(renderer) -> bool:
 
 def _problem(exc, context):
     if isinstance(exc, SharingError):
-        return problem_response(exc.status_code, exc.message, exc.errors or None)
+        # A timetable clash (apps.classes.exceptions.ScheduleClash) also says with what.
+        clash = getattr(exc, "clash", None)
+        extra = {"clash": clash} if clash else None
+        return problem_response(exc.status_code, exc.message, exc.errors or None, extra=extra)
     if isinstance(exc, DjangoValidationError):
         errors = (
             {k: [str(m) for m in v] for k, v in exc.message_dict.items()}

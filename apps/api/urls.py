@@ -7,6 +7,7 @@ from rest_framework.urlpatterns import format_suffix_patterns
 from apps.sharing.registry import libraries
 
 from . import attachments
+from .classes import EvaluationViewSet, SiteVisitViewSet, TrainingClassViewSet
 from .exchange_jobs import ExchangeJobViewSet
 from .history import AuditEventViewSet
 from .notifications import NotificationViewSet
@@ -36,6 +37,9 @@ router.register("audit", AuditEventViewSet, basename="audit-event")
 router.register("exchange-jobs", ExchangeJobViewSet, basename="exchange-job")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("classes", TrainingClassViewSet, basename="class")
+router.register("site-visits", SiteVisitViewSet, basename="site-visit")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

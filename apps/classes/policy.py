@@ -11,8 +11,8 @@
     decide visit  the site owner's curators and admins (a department's submitters, for a
                   department's site): confirm, or decline with a reason
     see visits    members of the site's owner (the site's calendar), besides the class's
-    issue codes   as edit; a trainee holding a code may answer that class's sessions, nothing
-                  else
+    issue codes   as edit (reading them too, archived or not); a trainee holding a code may
+                  answer that class's sessions, nothing else
     comments      the course owner's members and the curators of the course's audience; the
                   averages and counts, anyone who may see the course
 
@@ -106,6 +106,13 @@ def check_edit(user_or_actor, obj: TrainingClass) -> None:
         raise ActionDenied(_("Only the host school's teachers and curators may change this class."))
     if obj.status == ClassStatus.ARCHIVED:
         raise InvalidTransition(_("An archived class cannot be changed."))
+
+
+def check_read_codes(user_or_actor, obj: TrainingClass) -> None:
+    """A class's evaluation codes: read by who may issue them (the host's editors), archived
+    or not."""
+    if not _as_actor(user_or_actor).has_role(obj.host_id, EDITORS):
+        raise ActionDenied(_("Only the host school's teachers and curators may see the codes."))
 
 
 def check_move(user_or_actor, obj: TrainingClass, to: str) -> None:

@@ -334,6 +334,8 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "apps.webhooks.models.DeliveryStatus",
         "ExchangeJobStatusEnum": "apps.exchange.models.ExchangeJob.Status",
         "StatusEnum": "apps.sharing.choices.Status",
+        "ClassStatusEnum": "apps.classes.models.ClassStatus",
+        "VisitStatusEnum": "apps.classes.models.VisitStatus",
     },
 }
 
