@@ -15,6 +15,7 @@ from apps.sharing.content_version import content_changed
 from apps.sharing.models import ReuseRecord
 from apps.taxonomy.models import CourseKind, TeachingMethod, ThematicDomain
 from seeds import demo
+from seeds.classes import seed_classes
 from seeds.library_loader import LibraryLoader
 from seeds.scale import attach_foshan
 
@@ -33,11 +34,14 @@ class Command(BaseCommand):
             reused = self._reuses(users)
             self._source_updated(users)
             libraries = LibraryLoader(users).run()
+            classes = seed_classes(users)
             content_changed()  # the loaders rename vocabulary with update(): no signal
         self.stdout.write(
             f"Foshan network: {Organization.objects.count()} organisations; "
             f"demo courses added: {created}; reuses added: {reused}; "
             + ", ".join(f"{name} added: {n}" for name, n in libraries.items())
+            + "; training "
+            + ", ".join(f"{name} added: {n}" for name, n in classes.items())
             + "."
         )
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")

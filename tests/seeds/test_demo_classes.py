@@ -1,0 +1,187 @@
+"""``seed_demo``'s training classes: the brief's scale and proportions, timetables that obey
+the classes' rules, the joint class with 东莞, and the same data every run."""
+
+import itertools
+from collections import Counter
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, F
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.classes import policy
+from apps.classes.models import (
+    ClassStatus,
+    ClassType,
+    Evaluation,
+    EvaluationCode,
+    Session,
+    SessionLecturer,
+    SiteVisit,
+    TrainingClass,
+    VisitStatus,
+)
+from apps.classes.services import classes_for
+from apps.classes.stats import class_stats
+from apps.courses.models import Course
+from apps.faculty.models import Lecturer
+from apps.organizations.models import OrganizationKind
+from apps.teaching_sites.models import TeachingSite
+from seeds import demo
+from seeds.classes import JOINT_TITLE, seed_classes
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture
+def seeded(monkeypatch):
+    """The whole demo, as ``make run`` loads it, on a fixed day."""
+    monkeypatch.setattr("seeds.classes.timezone.localdate", lambda: TODAY)
+    call_command("seed_demo", stdout=StringIO())
+
+
+def signature():
+    rows = TrainingClass.objects.filter(trainee_units__endswith=demo.DEMO_MARK).order_by(
+        "start_date", "host__path", "title"
+    )
+    return [
+        (c.title, c.host_id, c.start_date, c.trainee_count, c.theme_id, c.status, c.n)
+        for c in rows.annotate(n=Count("sessions"))
+    ]
+
+
+def no_overlaps(rows):
+    """(key, starts_at, ends_at) rows: no key in two overlapping slots."""
+    by_key = {}
+    for key, starts, ends in rows:
+        by_key.setdefault(key, []).append((starts, ends))
+    for slots in by_key.values():
+        slots.sort()
+        for (_s1, e1), (s2, _e2) in itertools.pairwise(slots):
+            assert s2 >= e1
+    return True
+
+
+def test_the_demo_holds_three_years_of_classes_at_the_briefs_scale(seeded):
+    classes = TrainingClass.objects.all()
+    held = class_stats()
+    total = class_stats(year=None)
+
+    assert 2_800 <= classes.count() <= 3_000
+    assert set(classes.values_list("start_date__year", flat=True)) == {2024, 2025, 2026}
+    assert 2_750 <= held.classes <= 2_950
+    assert 205_000 <= held.trainee_times <= 235_000
+    assert held.specialised > held.classes / 2  # specialised classes are the majority
+    assert total.manufacturing_share == pytest.approx(0.603, abs=0.005)
+    for year in (2024, 2025, 2026):
+        assert class_stats(year=year).manufacturing_share == pytest.approx(0.603, abs=0.005)
+    hosts = Counter(classes.values_list("host__kind", flat=True))
+    assert {OrganizationKind.MUNICIPAL, OrganizationKind.DISTRICT, OrganizationKind.TOWN} <= set(
+        hosts
+    )
+    assert hosts[OrganizationKind.TOWN] > 30 * 20  # towns hold classes too, all of them
+    assert classes.filter(host__kind=OrganizationKind.TOWN).values("host").distinct().count() == 32
+    statuses_follow_the_calendar()
+    the_joint_class_with_dongguan()
+
+
+def statuses_follow_the_calendar():
+    for cls in TrainingClass.objects.only("start_date", "end_date", "status"):
+        if cls.start_date > TODAY:
+            assert cls.status == ClassStatus.PLANNED
+        elif cls.end_date >= TODAY:
+            assert cls.status == ClassStatus.RUNNING
+        else:
+            assert cls.status in (ClassStatus.FINISHED, ClassStatus.ARCHIVED)
+    assert TrainingClass.objects.filter(status=ClassStatus.ARCHIVED, start_date__year=2024).exists()
+    assert not TrainingClass.objects.filter(
+        status=ClassStatus.ARCHIVED, start_date__year=2026
+    ).exists()
+
+
+def test_timetables_use_what_the_host_may_use_and_never_clash(seeded):
+    lecturers = SessionLecturer.objects.values_list("lecturer_id", "starts_at", "ends_at")
+    visits = SiteVisit.objects.exclude(status=VisitStatus.DECLINED).values_list(
+        "site_id", "starts_at", "ends_at"
+    )
+    assert no_overlaps(lecturers) and no_overlaps(visits)
+
+    sessions = Session.objects.select_related("training_class__host").prefetch_related("lecturers")
+    checked = 0
+    for session in sessions.order_by("id")[::97]:  # a spread sample; the rule is per host
+        cls = session.training_class
+        usable = policy.usable_q(cls)
+        assert Course.objects.filter(usable, pk=session.course_id).exists()
+        for lecturer in session.lecturers.all():
+            assert Lecturer.objects.filter(usable, pk=lecturer.pk).exists()
+        assert cls.start_date <= session.starts_at.date() <= cls.end_date
+        checked += 1
+    assert checked > 50
+    for visit in SiteVisit.objects.select_related("session__training_class")[:200]:
+        cls = visit.session.training_class
+        assert TeachingSite.objects.filter(policy.usable_q(cls), pk=visit.site_id).exists()
+        assert visit.visitors <= (visit.site.capacity or visit.visitors)
+    finished_classes_have_evaluations_and_planned_ones_none()
+
+
+def finished_classes_have_evaluations_and_planned_ones_none():
+    evaluated = TrainingClass.objects.filter(evaluation_codes__isnull=False).distinct()
+
+    assert evaluated.count() > 100
+    assert not evaluated.exclude(status__in=[ClassStatus.FINISHED, ClassStatus.ARCHIVED]).exists()
+    assert Evaluation.objects.count() > 5_000
+    assert not Evaluation.objects.filter(session__starts_at__gt=timezone.now()).exists()
+    # A code answers the sessions of its own class only.
+    assert not Evaluation.objects.exclude(
+        session__training_class_id=F("code__training_class_id")
+    ).exists()
+
+
+def the_joint_class_with_dongguan():
+    joint = TrainingClass.objects.get(title=JOINT_TITLE)
+    sessions = list(joint.sessions.select_related("visit", "visit__site__owner"))
+    visits = [s for s in sessions if hasattr(s, "visit")]
+
+    assert joint.host.code == "440600"
+    assert [p.code for p in joint.partners.all()] == ["441900"]
+    assert joint.class_type == ClassType.SPECIALISED and joint.theme.manufacturing_first
+    assert (joint.end_date - joint.start_date).days == 11  # two weeks, Monday to Friday
+    assert len(sessions) == 20 and len(visits) == 10
+    assert Counter(s.note.split("（")[0] for s in sessions) == {"地点：佛山": 10, "地点：东莞": 10}
+    assert {v.visit.site.owner.code for v in visits if "东莞" in v.note} == {"441900"}
+    assert {v.visit.site.owner.code for v in visits if "佛山" in v.note} <= {
+        "440600",
+        "440604",
+        "440605",
+        "440606",
+        "440607",
+        "440608",
+    }
+    assert "佛山" in joint.venue and "东莞" in joint.venue
+    assert joint.status == ClassStatus.FINISHED
+    assert EvaluationCode.objects.filter(training_class=joint).count() == 50
+    # The Dongguan teacher (a demo login) sees the joint class and only that of the network's.
+    teacher = User.objects.get(username="dongguan_teacher")
+    assert ("dongguan_teacher", "东莞市委党校教师", "441900", "teacher") in demo.USERS
+    assert list(classes_for(teacher)) == [joint]
+
+
+def test_a_second_run_adds_nothing_and_a_fresh_run_makes_the_same_classes(seeded):
+    before = signature()
+    counts = (Session.objects.count(), Evaluation.objects.count(), SiteVisit.objects.count())
+    users = {u.username: u for u in User.objects.all()}
+
+    assert seed_classes(users, today=TODAY) == {"classes": 0, "sessions": 0, "evaluations": 0}
+    assert signature() == before
+    assert (Session.objects.count(), Evaluation.objects.count(), SiteVisit.objects.count()) == (
+        counts
+    )
+
+    TrainingClass.objects.filter(trainee_units__endswith=demo.DEMO_MARK).delete()
+    seed_classes(users, today=TODAY)
+    assert signature() == before
