@@ -104,3 +104,68 @@ def stats_by_year_and_district(years: list[int], districts: list[Organization]) 
         for district in districts:
             table[(year, district.code)] = class_stats(year=year, within=district)
     return table
+
+
+def class_stats_by_year_and_host(
+    *, years: list[int], within: Organization | None = None
+) -> dict[tuple[int, int], ClassStats]:
+    """``{(year, host id): ClassStats}`` for every host with classes held in ``years``: two
+    grouped queries whatever the number of years, schools or classes (the dashboard adds
+    the hosts up to the school it shows with ``combine``). Hours are not rounded here, so
+    that sums of them are exact; ``combine`` rounds."""
+    classes = TrainingClass.objects.filter(status__in=HELD, start_date__year__in=years)
+    if within is not None:
+        classes = classes.filter(host__path__startswith=within.path)
+    rows = (
+        classes.order_by()
+        .values("start_date__year", "host_id")
+        .annotate(
+            classes=Count("pk"),
+            trainee_times=Sum("trainee_count"),
+            specialised=Count("pk", filter=Q(class_type=ClassType.SPECIALISED)),
+            manufacturing_first=Count(
+                "pk",
+                filter=Q(class_type=ClassType.SPECIALISED, theme__manufacturing_first=True),
+            ),
+        )
+    )
+    length = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+    taught = {
+        (row["training_class__start_date__year"], row["training_class__host_id"]): row
+        for row in Session.objects.filter(training_class__in=classes.values("pk"))
+        .order_by()
+        .values("training_class__start_date__year", "training_class__host_id")
+        .annotate(sessions=Count("pk"), length=Sum(length))
+    }
+    table = {}
+    for row in rows:
+        key = (row["start_date__year"], row["host_id"])
+        session_row = taught.get(key, {})
+        specialised, first = row["specialised"], row["manufacturing_first"]
+        length_value = session_row.get("length")
+        table[key] = ClassStats(
+            classes=row["classes"],
+            trainee_times=row["trainee_times"] or 0,
+            sessions=session_row.get("sessions", 0),
+            hours=length_value.total_seconds() / 3600 if length_value else 0.0,
+            manufacturing_share=round(first / specialised, 4) if specialised else None,
+            specialised=specialised,
+            manufacturing_first=first,
+        )
+    return table
+
+
+def combine(parts) -> ClassStats:
+    """The figures of several parts (hosts, years) together, as ``class_stats`` would give."""
+    parts = list(parts)
+    specialised = sum(p.specialised for p in parts)
+    first = sum(p.manufacturing_first for p in parts)
+    return ClassStats(
+        classes=sum(p.classes for p in parts),
+        trainee_times=sum(p.trainee_times for p in parts),
+        sessions=sum(p.sessions for p in parts),
+        hours=round(float(sum(p.hours for p in parts)), 1),
+        manufacturing_share=round(first / specialised, 4) if specialised else None,
+        specialised=specialised,
+        manufacturing_first=first,
+    )

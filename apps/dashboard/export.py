@@ -12,7 +12,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .stats import Network
-from .tables import PERCENT, TEXT, Table
+from .tables import DECIMAL, PERCENT, TEXT, Table
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -43,6 +43,8 @@ def _write_table(ws, table: Table) -> None:
             cell = ws.cell(row=excel_row, column=i)
             if c.kind == PERCENT:
                 cell.number_format = "0.0%"
+            elif c.kind == DECIMAL:
+                cell.number_format = "0.0"
             if row.css == "total":
                 cell.font = BOLD
             if row.css == "gap":
@@ -72,6 +74,8 @@ def workbook_bytes(network: Network, tables: dict[str, Table]) -> bytes:
     about.append([])
     for table in tables.values():
         about.append([table.title, table.note])
+        for text in table.definitions:
+            about.append(["", text])
     about.column_dimensions["A"].width = 36
     about.column_dimensions["B"].width = 100
     for row in about.iter_rows(min_row=1, max_row=3, max_col=1):

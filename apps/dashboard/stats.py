@@ -8,8 +8,8 @@ number of resources or reuses, and the number of queries is the same whatever th
     1  the thematic domains
     4  per library, published and pending counts by owner
     4  per library, published counts by thematic domain
-    1  published courses and manufacturing-themed courses by owner tier
     1  reuses by publisher, reusing school and library
+    2  training classes held and their sessions, by year and host (``apps.classes.stats``)
 
 What is counted (the view's docstring gives the reasons):
 
@@ -19,7 +19,10 @@ What is counted (the view's docstring gives the reasons):
 * reuses: ``ReuseRecord`` rows where the reusing school *or* the publisher is in the
   subtree, so a district sees what its schools took from the city and what other
   networks took from it;
-* thematic domains: a resource counts once in each of its domains.
+* thematic domains: a resource counts once in each of its domains;
+* training classes: the figures and definitions of ``apps.classes.stats`` (classes held,
+  trainee-times, sessions, hours, manufacturing share) for the last three calendar years,
+  hosted by the root itself and by each school right below it (a district, or a town).
 """
 
 from __future__ import annotations
@@ -27,17 +30,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from apps.classes.stats import ClassStats, class_stats_by_year_and_host, combine
 from apps.organizations.models import Organization, OrganizationKind
 from apps.sharing.choices import Status
 from apps.sharing.models import ReuseRecord
-from apps.sharing.registry import Library, get_library, libraries
+from apps.sharing.registry import Library, libraries
 from apps.taxonomy.models import ThematicDomain
 
-# Courses whose thematic domains include one of these are manufacturing-themed.
-MANUFACTURING_DOMAINS = ("industrial-system", "sci-tech")
+# Training classes: this many calendar years, the current one last.
+CLASS_YEARS = 3
 # A domain with fewer published resources than this (all libraries together) is a gap.
 DEFAULT_GAP_THRESHOLD = 5
 TIERS = (
@@ -133,19 +137,24 @@ class FlowRow:
 
 
 @dataclass
-class ShareRow:
-    kind: str | None  # None: the whole network
-    courses: int = 0
-    manufacturing: int = 0
+class ClassRow:
+    """One year's classes held, by the root itself or by one school right below it (``org``),
+    or the year's total (``org`` None)."""
+
+    year: int
+    org: Org | None
+    stats: ClassStats
 
     @property
     def label(self) -> str:
-        return str(OrganizationKind(self.kind).label) if self.kind else ""
+        return self.org.name if self.org else ""
 
-    @property
-    def share(self) -> float | None:
-        """Fraction in [0, 1]; None when there is no published course to divide by."""
-        return self.manufacturing / self.courses if self.courses else None
+
+@dataclass
+class ClassYear:
+    year: int
+    rows: list[ClassRow]  # the root's own classes, then each school below in tree order
+    total: ClassStats
 
 
 @dataclass
@@ -157,8 +166,8 @@ class Network:
     gaps: list[DomainRow]  # active domains, fewest published resources first
     threshold: int
     flows: list[FlowRow]  # largest first
-    shares: list[ShareRow]  # one per tier
-    share_total: ShareRow
+    class_years: list[ClassYear]  # oldest first, the current year last
+    classes_total: ClassStats  # the years together
     organizations: list[Org]  # the subtree, schools in tree order then departments
     members: dict[str, int] = field(default_factory=dict)  # kind → organisations below the root
 
@@ -188,7 +197,7 @@ def _library_key_by_content_type() -> dict[tuple[str, str], str]:
 
 
 def collect(root: Organization, *, threshold: int = DEFAULT_GAP_THRESHOLD) -> Network:
-    """Everything the dashboard shows for ``root``'s network (12 queries, listed above)."""
+    """Everything the dashboard shows for ``root``'s network (13 queries, listed above)."""
     libs = libraries()
     keys = [lib.key for lib in libs]
     prefix = root.path
@@ -197,7 +206,7 @@ def collect(root: Organization, *, threshold: int = DEFAULT_GAP_THRESHOLD) -> Ne
     library_rows = {lib.key: LibraryRow(lib) for lib in libs}
     tiers = _count_resources(prefix, libs, keys, orgs, library_rows)
     domains, unclassified = _count_published_by_domain(prefix, libs, keys)
-    share_rows = _count_manufacturing_courses(prefix)
+    class_years = _count_classes(root, orgs)
     flows = _count_reuse_flows(prefix, keys, orgs, library_rows)
 
     present = {o.kind for o in orgs.values()}  # a district's network has no municipal tier
@@ -209,8 +218,8 @@ def collect(root: Organization, *, threshold: int = DEFAULT_GAP_THRESHOLD) -> Ne
         gaps=_rank_gaps(domains, threshold),
         threshold=threshold,
         flows=flows,
-        shares=[share_rows[kind] for kind in TIERS if kind in present],
-        share_total=_network_share(share_rows),
+        class_years=class_years,
+        classes_total=combine(y.total for y in class_years),
         organizations=_organizations_shown(orgs),
         members=_members_by_tier(orgs, root),
     )
@@ -334,37 +343,40 @@ def _rank_gaps(domains: dict[int, DomainRow], threshold: int) -> list[DomainRow]
     return gaps
 
 
-def _count_manufacturing_courses(prefix: str) -> dict[str, ShareRow]:
-    """Published courses and manufacturing-themed ones (a domain in ``MANUFACTURING_DOMAINS``)
-    by owner tier, every tier present even without courses (1 query). The course library is
-    found through the registry: the dashboard imports no library."""
-    share_rows = {kind: ShareRow(kind) for kind in TIERS}
-    rows = (
-        get_library("courses")
-        .model.objects.filter(owner__path__startswith=prefix, status=Status.PUBLISHED)
-        .order_by()
-        .values("owner__kind")
-        .annotate(
-            courses=Count("id", distinct=True),
-            manufacturing=Count(
-                "id", filter=Q(domains__code__in=MANUFACTURING_DOMAINS), distinct=True
-            ),
-        )
+def _count_classes(root: Organization, orgs: dict[int, Org]) -> list[ClassYear]:
+    """The training classes held in the network, for each of the last ``CLASS_YEARS`` years:
+    by the root itself, by each school right below it (its own classes and those of the
+    schools under it), and the year's total (2 queries, ``class_stats_by_year_and_host``)."""
+    this_year = timezone.localdate().year
+    years = list(range(this_year - CLASS_YEARS + 1, this_year + 1))
+    parts = class_stats_by_year_and_host(years=years, within=root)
+    root_org = next(o for o in orgs.values() if o.id == root.pk)
+    below = sorted(
+        (
+            o
+            for o in orgs.values()
+            if o.kind != OrganizationKind.DEPARTMENT
+            and o.path.startswith(root.path)
+            and o.path.count("/") == root.path.count("/") + 1
+        ),
+        key=lambda o: o.path,
     )
-    for row in rows:
-        share = share_rows.setdefault(row["owner__kind"], ShareRow(row["owner__kind"]))
-        share.courses += row["courses"]
-        share.manufacturing += row["manufacturing"]
-    return share_rows
 
+    def group_of(host_id: int) -> Org:
+        host = orgs.get(host_id)
+        if host is None:  # cannot happen: the filter is the subtree
+            return root_org
+        return next((o for o in below if host.path.startswith(o.path)), root_org)
 
-def _network_share(share_rows: dict[str, ShareRow]) -> ShareRow:
-    """The manufacturing-themed share of the whole network: the tiers added up."""
-    return ShareRow(
-        None,
-        courses=sum(r.courses for r in share_rows.values()),
-        manufacturing=sum(r.manufacturing for r in share_rows.values()),
-    )
+    result = []
+    for year in years:
+        grouped: dict[int, list[ClassStats]] = {o.id: [] for o in [root_org, *below]}
+        for (part_year, host_id), stats in parts.items():
+            if part_year == year:
+                grouped[group_of(host_id).id].append(stats)
+        rows = [ClassRow(year, o, combine(grouped[o.id])) for o in [root_org, *below]]
+        result.append(ClassYear(year, rows, combine(r.stats for r in rows)))
+    return result
 
 
 def _count_reuse_flows(

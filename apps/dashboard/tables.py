@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from apps.classes.stats import DEFINITIONS, ClassStats
+
 from .stats import Network
 
-INT, TEXT, PERCENT = "int", "text", "percent"
+INT, TEXT, PERCENT, DECIMAL = "int", "text", "percent", "decimal"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class Cell:
             return "—"
         if self.kind == PERCENT:
             return format_percent(self.value)
+        if self.kind == DECIMAL and float(self.value).is_integer():
+            return str(int(self.value))  # as a spreadsheet shows 8.0
         return str(self.value)
 
     @property
@@ -61,6 +65,7 @@ class Table:
     note: str = ""
     total: Row | None = None
     empty: str = field(default="")
+    definitions: list[str] = field(default_factory=list)  # printed beside the numbers
 
     @property
     def has_links(self) -> bool:
@@ -106,7 +111,7 @@ def build_tables(network: Network) -> dict[str, Table]:
         "domains": _domains_table(network, libraries),
         "gaps": _gaps_table(network),
         "flows": _flows_table(network, libraries),
-        "manufacturing": _manufacturing_table(network),
+        "classes": _classes_table(network),
         "schools": _schools_table(network, libraries),
     }
 
@@ -289,34 +294,62 @@ def _flows_table(network: Network, libraries: _Libraries) -> Table:
     )
 
 
-def _manufacturing_table(network: Network) -> Table:
-    """How much of the course library is about manufacturing: published courses and the
-    manufacturing-themed share, per owner tier and for the whole network."""
-    kinds = [TEXT, INT, INT, PERCENT]
+def _class_cells(label: str, stats: ClassStats) -> list:
+    return [
+        label,
+        stats.classes,
+        stats.trainee_times,
+        stats.sessions,
+        stats.hours,
+        stats.specialised,
+        stats.manufacturing_first,
+        stats.manufacturing_share,
+    ]
+
+
+CLASS_KINDS = [TEXT, TEXT, INT, INT, INT, DECIMAL, INT, INT, PERCENT]
+
+
+def _classes_table(network: Network) -> Table:
+    """The training classes held (apps.classes.stats), by year: the root's own classes, each
+    school right below it, the year's total; the years together last. Its definitions (统计口径)
+    are printed beside it and written into the workbook's "About" sheet."""
+    rows = []
+    for year in network.class_years:
+        for row in year.rows:
+            rows.append(_row([str(year.year), *_class_cells(row.label, row.stats)], CLASS_KINDS))
+        rows.append(
+            _row(
+                [str(year.year), *_class_cells(_("Total"), year.total)],
+                CLASS_KINDS,
+                css="subtotal",
+            )
+        )
+    years = network.class_years
+    span = f"{years[0].year}–{years[-1].year}" if years else ""
     return Table(
-        key="manufacturing",
-        title=_("Manufacturing-themed courses"),
+        key="classes",
+        title=_("Training classes held (班次)"),
         columns=[
-            Column(_("Tier"), TEXT),
-            Column(_("Published courses")),
-            Column(_("Manufacturing-themed")),
-            Column(_("Share"), PERCENT),
+            Column(_("Year"), TEXT),
+            Column(_("Host school"), TEXT),
+            Column(_("Classes held")),
+            Column(_("Trainee-times (人次)")),
+            Column(_("Sessions")),
+            Column(_("Hours"), DECIMAL),
+            Column(_("Specialised classes")),
+            Column(_("Manufacturing-first (制造业当家)")),
+            Column(_("Manufacturing share"), PERCENT),
         ],
-        rows=[_row([s.label, s.courses, s.manufacturing, s.share], kinds) for s in network.shares],
+        rows=rows,
         total=_row(
-            [
-                _("Network total"),
-                network.share_total.courses,
-                network.share_total.manufacturing,
-                network.share_total.share,
-            ],
-            kinds,
-            css="total",
+            [span, *_class_cells(_("Total"), network.classes_total)], CLASS_KINDS, css="total"
         ),
         note=_(
-            "Manufacturing-themed: a published course whose thematic domains include "
-            "“Building a modern industrial system” or “Science and technology self-reliance”."
+            "Classes hosted by this school and by each school below it (with the schools under"
+            " that one), by the year of their first day."
         ),
+        definitions=[str(text) for text in DEFINITIONS.values()],
     )
 
 
@@ -428,10 +461,10 @@ def build_charts(network: Network) -> dict[str, dict]:
         "publishersLabel": _("Publishers"),
         "reusersLabel": _("Reusing schools"),
     }
-    share = network.share_total.share
-    charts["manufacturing"] = {
+    share = network.classes_total.manufacturing_share
+    charts["classes"] = {
         "type": "gauge",
         "value": round(share * 100, 1) if share is not None else None,
-        "name": _("Manufacturing-themed"),
+        "name": _("Manufacturing share"),
     }
     return charts

@@ -2,7 +2,7 @@
 
 What the page answers, for one network (a school and its subtree): what is shared,
 who published it, who reused what from whom, which thematic domains lack resources,
-and how much of the course library is about manufacturing.
+and and the training classes held (with the manufacturing share of specialised classes).
 
 Decisions
 
@@ -34,11 +34,12 @@ Decisions
   libraries together, fewest first; a domain with fewer than the threshold (default
   5, ``?threshold=N`` from the form on the page) is a gap. A resource counts once in
   each of its domains.
-* Manufacturing-themed courses: published courses whose thematic domains include
-  ``industrial-system`` (建设现代化产业体系) or ``sci-tech`` (科技自立自强). The course
-  kind (lecture, case teaching, on-site, seminar) says how a course is taught, not what
-  about, so it plays no part. The share is manufacturing-themed / all published
-  courses of the network, computed on each request; "—" when there are no courses.
+* Training classes (``apps.classes.stats``, its definitions printed beside the table and
+  written into the workbook): classes held, trainee-times, sessions, hours and the
+  manufacturing share (specialised classes whose theme counts as manufacturing-first, which
+  admins mark on the theme, ÷ specialised classes held) for the last three calendar years,
+  by the school itself and by each school right below it. This replaced a share of
+  published *courses* with manufacturing domains: the brief's 60.3 % counts classes.
 * Cost: a constant number of aggregate queries whatever the number of resources,
   reuses or organisations (listed in ``stats.py``; tests/dashboard checks it).
 * Tables are the content; ECharts (vendored, ``static/dashboard/vendor``) draws the

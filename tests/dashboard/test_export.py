@@ -13,7 +13,7 @@ from tests.dashboard.conftest import DASHBOARD, EXPORT
 pytestmark = pytest.mark.django_db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TABLES = ["libraries", "tiers", "domains", "gaps", "flows", "manufacturing", "schools"]
+TABLES = ["libraries", "tiers", "domains", "gaps", "flows", "classes", "schools"]
 
 
 def as_page_text(value, number_format: str) -> str:

@@ -1,5 +1,5 @@
 """The figures: whole city for the municipal school, one district for a district school,
-the manufacturing share, the gaps ranking and the reuse flow."""
+the gaps ranking and the reuse flow."""
 
 import pytest
 
@@ -86,43 +86,6 @@ def test_another_district_sees_its_own(page, city):
 
     assert result.row("libraries", "Total")[1:3] == ["3", "1"]
     assert result.table("schools")[0][0] == short(ORG["DB"])
-
-
-def test_manufacturing_share_for_a_known_set(page, make):
-    # In 禅城: five published courses, two of them manufacturing-themed.
-    make("courses", ORG["DA"], domains=["industrial-system", "sci-tech"])  # counted once
-    make("courses", ORG["TA"], domains=["sci-tech", "finance"])
-    make("courses", ORG["TA"], domains=["finance"])
-    make("courses", ORG["DA"], domains=["talent"])
-    make("courses", ORG["DA"], domains=[])
-    # None of these is a published course of 禅城.
-    make("courses", ORG["DA"], status="draft", scope="private", domains=["industrial-system"])
-    make("courses", ORG["DA"], status="pending", domains=["industrial-system"])
-    make("faculty", ORG["DA"], domains=["industrial-system"])
-    make("cases", ORG["TA"], domains=["sci-tech"])
-    make("courses", ORG["DB"], domains=["industrial-system"])
-    on_site = make("courses", ORG["TA"], domains=["business-environment"])
-    on_site.kind_id = None  # the kind plays no part
-    on_site.save()
-
-    district = page("dA_curator")
-    city = page("muni_curator")
-
-    # Tier, published courses, manufacturing-themed, share
-    assert district.row("manufacturing", "Network total")[1:] == ["6", "2", "33.3%"]
-    assert district.row("manufacturing", TIER["district"])[1:] == ["3", "1", "33.3%"]
-    assert district.row("manufacturing", TIER["town"])[1:] == ["3", "1", "33.3%"]
-    assert city.row("manufacturing", TIER["department"])[1:] == ["0", "0", "—"]
-    assert "33.3%" in district.html.split('class="card accent"')[1].split("</div>")[0]
-    assert district.chart("manufacturing")["value"] == 33.3
-    assert city.row("manufacturing", "Network total")[1:] == ["7", "3", "42.9%"]
-
-
-def test_no_courses_no_share(page):
-    result = page("dA_curator")
-
-    assert result.row("manufacturing", "Network total")[1:] == ["0", "0", "—"]
-    assert result.chart("manufacturing")["value"] is None
 
 
 def test_gaps_rank_the_empty_domains_first(page, make):

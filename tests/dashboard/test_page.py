@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
-from apps.dashboard.stats import MANUFACTURING_DOMAINS
 from tests.conftest import ORG
 from tests.dashboard.conftest import DASHBOARD
 from tests.test_translations import read_po
@@ -28,10 +27,10 @@ def test_every_section_has_a_table_and_the_charts_are_data(page, city):
         "domains",
         "gaps",
         "flows",
-        "manufacturing",
+        "classes",
         "schools",
     }
-    for key in ("libraries", "tiers", "domains", "gaps", "flows", "manufacturing"):
+    for key in ("libraries", "tiers", "domains", "gaps", "flows", "classes"):
         data = result.chart(key)
         assert data["type"]
         assert f'data-chart="chart-{key}"' in result.html
@@ -62,7 +61,7 @@ def test_the_page_speaks_chinese_first(browser, city):
 
     assert response.status_code == 200
     assert "网络看板" in html
-    assert "制造业主题课程" in html
+    assert "资源复用流向：从发布方到复用学校" in html
     assert "Network dashboard" not in html
 
 
@@ -75,13 +74,6 @@ def test_the_dashboard_catalogue_is_complete_and_compiled():
     with CATALOGUE.with_suffix(".mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     assert [m for m, s in entries.items() if compiled.gettext(m) != s] == []
-
-
-def test_the_manufacturing_definition_is_the_documented_one():
-    from apps.dashboard import views
-
-    assert MANUFACTURING_DOMAINS == ("industrial-system", "sci-tech")
-    assert "industrial-system" in views.__doc__ and "sci-tech" in views.__doc__
 
 
 def test_curators_who_may_use_the_admin_get_a_link_to_fill_each_gap(browser, persona):

@@ -2,8 +2,8 @@
 
 ``stats.collect`` reads: the subtree's organisations, the thematic domains, per
 library published/pending counts by owner and published counts by domain (4 + 4),
-the manufacturing share by tier, and the reuse flows: 12 queries. The page adds
-the session, the user, the user's seats and the navigation's names, a constant.
+the reuse flows, and the training classes and their sessions by year and host: 13 queries.
+The page adds the session, the user, the user's seats and the navigation's names, a constant.
 """
 
 import itertools
@@ -23,7 +23,7 @@ from tests.dashboard.conftest import DASHBOARD, EXPORT
 
 pytestmark = pytest.mark.django_db
 
-COLLECT_QUERIES = 12
+COLLECT_QUERIES = 13
 OWNERS = [ORG["M"], ORG["DA"], ORG["TA"], "440604011", ORG["DB"], "440605011", ORG["DEP"]]
 REUSERS = [(ORG["TA"], "tA_teacher"), ("440604011", "tA2_teacher"), ("440605011", "tB_teacher")]
 
