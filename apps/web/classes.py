@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.actor import actor_for
 from apps.classes import policy, services
 from apps.classes.exceptions import ScheduleClash
-from apps.classes.models import ClassStatus, SessionLecturer, TrainingClass
+from apps.classes.models import ClassStatus, Session, SessionLecturer, TrainingClass
 from apps.classes.timetable_sheet import timetable_workbook
 from apps.sharing.exceptions import ActionDenied, ResourceNotFound, SharingError
 
@@ -61,6 +61,13 @@ def _apply_errors(form, exc: SharingError, renamed: dict | None = None) -> None:
             form.add_error(name, message)
     if not exc.errors:
         form.add_error(None, str(exc.message))
+
+
+def _kept_for_another_try(form, version: int) -> None:
+    """Someone saved in between: the input stays, now against the version just read, so that
+    saving again (after a look at the other change) overwrites it knowingly."""
+    form.data = form.data.copy()
+    form.data["version"] = version
 
 
 def _status_of(exc: SharingError) -> int:
@@ -147,6 +154,8 @@ def class_edit(request, pk):
             except SharingError as exc:
                 _apply_errors(form, exc)
                 status = _status_of(exc)
+                if isinstance(exc, services.PreconditionFailed):
+                    _kept_for_another_try(form, TrainingClass.objects.get(pk=obj.pk).version)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("web:class-detail", pk=obj.pk)
@@ -306,6 +315,8 @@ def session_edit(request, pk, sid):
             except SharingError as exc:
                 _apply_errors(form, exc, SESSION_FIELD_OF)
                 status = _status_of(exc)
+                if isinstance(exc, services.PreconditionFailed):
+                    _kept_for_another_try(form, Session.objects.get(pk=session.pk).version)
             else:
                 messages.success(request, _("Session saved."))
                 return redirect("web:class-detail", pk=obj.pk)

@@ -7,11 +7,11 @@ from io import BytesIO
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from apps.classes import services
-from apps.classes.models import Session, SessionLecturer, SiteVisit, TrainingClass
+from apps.classes.models import Session, SessionLecturer, SiteVisit, TrainingClass, VisitStatus
 from apps.classes.services import SessionInput
 from apps.organizations.models import Organization
 from apps.sharing.choices import Scope, Status
@@ -28,6 +28,12 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 NANHAI_TOWN = "440605011"  # 桂城, tB_teacher's school: outside the 禅城 classes' reach
+
+
+def tr(text) -> str:
+    """An interface string as the pages show it (Chinese, or the msgid while untranslated)."""
+    with translation.override("zh-hans"):
+        return str(translation.gettext(text) if isinstance(text, str) else text)
 
 
 def published(factory, persona, owner_code=ORG["M"], **kw):
@@ -199,7 +205,7 @@ def test_a_refused_class_keeps_the_input_and_says_why_beside_the_field(browser, 
     )
     assert response.status_code == 400
     form = response.context["form"]
-    assert form.errors["partners"] == ["The host school cannot also be a partner."]
+    assert form.errors["partners"] == [tr("The host school cannot also be a partner.")]
     body = response.content.decode()
     assert 'id="partners-error"' in body
     assert 'value="保留我的输入"' in body  # the input is kept
@@ -247,6 +253,13 @@ def test_editing_a_class_keeps_the_input_when_refused(browser, persona, parts):
     cls.refresh_from_db()
     assert (cls.title, cls.version) == ("新的标题", 2)
 
+    # Saved by someone else in between (version 1 was read): refused, the input kept.
+    stale = client.post(f"/classes/{cls.pk}/edit/", {**data, "title": "晚到的标题"})
+    assert stale.status_code == 412
+    assert 'value="晚到的标题"' in stale.content.decode()
+    cls.refresh_from_db()
+    assert (cls.title, cls.version) == ("新的标题", 2)
+
 
 # ---- the timetable ------------------------------------------------------------------------------
 
@@ -291,8 +304,8 @@ def test_an_editor_adds_sessions_and_sees_them_by_day(browser, parts):
     assert days == [cls.start_date, cls.end_date]
     assert f'href="/library/courses/{parts["course"].pk}/"' in body
     assert "王建国" in body and "李晓梅" in body and "开班式后" in body
-    assert "visit-requested" in body
-    assert "awaiting the site" in body  # shown clearly as unconfirmed
+    assert "visit-requested" in body  # shown clearly as unconfirmed
+    assert tr("Unconfirmed: awaiting the site's confirmation") in body
     assert body.index("09:00–11:00") < body.index("14:30–17:00")
 
 
@@ -383,7 +396,9 @@ def test_an_editor_edits_and_removes_a_session(browser, persona, parts):
 
     stale = client.post(f"/classes/{cls.pk}/sessions/{session.pk}/edit/", {**data, "note": "旧"})
     assert stale.status_code == 412  # version 1 was read; it is now 2
-    assert 'value="旧"' in stale.content.decode()
+    body = stale.content.decode()
+    assert 'value="旧"' in body  # the input is kept, against the version now current
+    assert 'name="version" value="2"' in body
     session.refresh_from_db()
     assert session.note == "改到下午"
 
@@ -433,7 +448,10 @@ def test_the_status_buttons_move_the_class_for_its_curators_only(browser):
     assert (cls.status, cls.version) == ("running", 2)
     # A move the status does not allow changes nothing and says why.
     refused = client.post(f"/classes/{cls.pk}/move/", {"status": "archived"}, follow=True)
-    assert "cannot move" in refused.content.decode()
+    assert [str(m) for m in refused.context["messages"]][-1] == (
+        tr("A class cannot move from “%(from)s” to “%(to)s”.")
+        % {"from": tr("Running"), "to": tr("Archived")}
+    )
     cls.refresh_from_db()
     assert cls.status == "running"
 
@@ -444,7 +462,10 @@ def test_an_archived_class_offers_no_forms_and_refuses_a_session(browser, person
     assert client.get(f"/classes/{cls.pk}/").context["session_form"] is None
     response = client.post(f"/classes/{cls.pk}/sessions/new/", session_post(cls, parts))
     assert response.status_code == 302
-    assert "archived" in client.get(response["Location"]).content.decode()
+    shown = client.get(response["Location"])
+    assert [str(m) for m in shown.context["messages"]] == [
+        tr("An archived class cannot be changed.")
+    ]
     assert not Session.objects.exists()
 
 
@@ -510,7 +531,7 @@ def test_the_timetable_as_xlsx(browser, persona, parts):
             "村级工业园区改造的佛山实践",
             1,
             "王建国",
-            "南庄陶瓷产业园（Awaiting the site's confirmation）",
+            f"南庄陶瓷产业园（{tr(VisitStatus.REQUESTED.label)}）",
             None,
         ],
     ]
