@@ -90,7 +90,8 @@ def class_codes(request, pk):
     training_class = _class_or_404(request.user, pk)
     refusal = None
     try:
-        policy.check_edit(request.user, training_class)
+        policy.check_read_codes(request.user, training_class)  # the sheet, archived or not
+        policy.check_edit(request.user, training_class)  # issuing more
     except ActionDenied as exc:
         raise PermissionDenied(str(exc.message)) from None
     except InvalidTransition as exc:  # archived: its codes no longer answer
