@@ -71,6 +71,8 @@ from apps.accounts.models import ApiToken, User
 from apps.attachments.models import Attachment
 from apps.attachments.services import attachment_add
 from apps.cases.models import Case
+from apps.classes.models import Session, TrainingClass
+from apps.classes.services import SessionInput, session_add
 from apps.courses.models import Course
 from apps.exchange.models import ExchangeJob
 from apps.exchange.services import export_workbook
@@ -83,7 +85,14 @@ from apps.teaching_sites.models import TeachingSite
 from apps.webhooks.models import Delivery, Webhook
 from config.wsgi import application
 from tests.conftest import ORG
-from tests.factories import CaseFactory, CourseFactory, LecturerFactory, TeachingSiteFactory
+from tests.factories import (
+    CaseFactory,
+    CourseFactory,
+    LecturerFactory,
+    TeachingSiteFactory,
+    TrainingClassFactory,
+    slot,
+)
 
 IDENTITIES = ["tA_teacher", "dept", "muni_curator"]
 LIBRARIES = {
@@ -245,11 +254,29 @@ def seed() -> dict:
     Delivery.objects.create(webhook=webhook, event_key="published:1", kind="published", payload={})
     world["webhooks"] = [webhook.pk]
     world["exchange-jobs"] = seed_exchange_jobs(teacher, dept)
+    world["classes"], world["site-visits"] = seed_classes(teacher)
     world["tokens"] = {
         who: ApiToken.issue(user=User.objects.get(username=who), name="schemathesis")[1]
         for who in IDENTITIES
     }
     return world
+
+
+def seed_classes(teacher) -> tuple[list[int], list[int]]:
+    """A town school's class with a session visiting a municipal site (one visit to answer)."""
+    city = User.objects.get(username="muni_curator")
+    shared = {"owner_code": ORG["M"], "author": city, "status": Status.PUBLISHED}
+    course = CourseFactory(scope=Scope.NETWORK, **shared)
+    lecturer = LecturerFactory(scope=Scope.NETWORK, **shared)
+    site = TeachingSiteFactory(scope=Scope.NETWORK, capacity=100, **shared)
+    cls = TrainingClassFactory(host_code=ORG["TA"])
+    begin, end = slot(cls)
+    session = session_add(
+        user=teacher,
+        class_pk=cls.pk,
+        data=SessionInput(begin, end, course.pk, [lecturer.pk], site=site.pk),
+    )
+    return [cls.pk, TrainingClassFactory(host_code=ORG["TA"]).pk], [session.visit.pk]
 
 
 def seed_exchange_jobs(teacher, dept) -> list[int]:
@@ -303,6 +330,14 @@ def current_etag(case) -> str:
     if library_of(case) == "attachments":
         attachment = Attachment.objects.filter(uid=case.path_parameters.get("uid")).first()
         version = attachment.resource.version if attachment else None
+        return f'"{version}"' if version is not None else "*"
+    if library_of(case) == "classes":  # a session's ETag is its own, a class's its own
+        sid = case.path_parameters.get("sid")
+        if sid is not None and not (str(sid).isdigit() and int(sid) < 2**63):  # names nothing
+            return "*"
+        model = Session if sid is not None else TrainingClass
+        pk = sid if sid is not None else case.path_parameters.get("id")
+        version = model.objects.filter(pk=pk).values_list("version", flat=True).first()
         return f'"{version}"' if version is not None else "*"
     model = LIBRARIES[library_of(case)][0]
     pk = case.path_parameters.get("id")
