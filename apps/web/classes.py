@@ -23,7 +23,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.actor import actor_for
 from apps.classes import policy, services
 from apps.classes.exceptions import ScheduleClash
 from apps.classes.models import ClassStatus, Session, SessionLecturer, TrainingClass
@@ -223,6 +222,14 @@ def _timetable(user, obj) -> list:
     return sessions
 
 
+def _can_read_codes(user, obj) -> bool:
+    try:
+        policy.check_read_codes(user, obj)
+    except ActionDenied:
+        return False
+    return True
+
+
 def _orgs(obj) -> list:
     return [obj.host, *obj.partners.all()]
 
@@ -244,8 +251,8 @@ def _detail(request, obj, *, session_form=None, status=200):
         "session_count": len(sessions),
         "actions": actions,
         "can_edit": can_edit,
-        # The codes sheet (apps/web/evaluations.py): the host's editors, archived or not.
-        "can_see_codes": actor_for(request.user).has_role(obj.host_id, policy.EDITORS),
+        # The codes sheet (apps/web/evaluations.py): whoever the policy lets read the codes.
+        "can_see_codes": _can_read_codes(request.user, obj),
         "moves": [
             (a.split(":", 1)[1], ClassStatus(a.split(":", 1)[1]).label)
             for a in actions

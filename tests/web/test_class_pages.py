@@ -420,6 +420,12 @@ def test_a_viewer_sees_the_timetable_without_forms_and_a_post_changes_nothing(
     assert response.context["session_form"] is None
     assert 'id="add-session"' not in body
     assert "/move/" not in body and "/remove/" not in body and "/edit/" not in body
+    assert f"/classes/{cls.pk}/codes/" not in body  # the codes are the editors'
+    assert (
+        f"/classes/{cls.pk}/codes/"
+        in browser("tA_teacher").get(f"/classes/{cls.pk}/").content.decode()
+    )
+    client = browser("tA_viewer")
 
     add_data = session_post(cls, parts, start="14:00", end="16:00")
     assert client.post(f"/classes/{cls.pk}/sessions/new/", add_data).status_code == 403
