@@ -20,7 +20,7 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 
@@ -747,6 +747,133 @@ def _write_reuses(model, gen: Generator) -> None:
     )
 
 
+# ---- training classes -------------------------------------------------------------------------
+
+CLASSES_PER_RESOURCE = 0.05  # a city of 50,000 resources holds about 2,500 classes
+CLASS_YEARS = (2024, 2025, 2026)
+
+
+def class_target(resources: int) -> int:
+    """How many classes the generated cities hold for ``resources`` in the libraries."""
+    return int(resources * CLASSES_PER_RESOURCE)
+
+
+def add_classes(
+    resources: int, tree: Tree, *, rng: random.Random, progress: Progress
+) -> dict[str, int]:
+    """Classes hosted by the generated cities' schools (Foshan has the demo's), grown with the
+    libraries: each with two to four sessions teaching its city's published network courses
+    with its city's lecturers, no lecturer in two places at once. Written like the resources
+    (ids assigned here, COPY on PostgreSQL); no site visits or evaluations at this scale."""
+    from apps.classes.models import (
+        ClassTheme,
+        ClassType,
+        Session,
+        SessionLecturer,
+        TrainingClass,
+    )
+    from seeds.classes import MANUFACTURING_SHARE, SLOTS, Busy, _at, _status
+
+    outside = TrainingClass.objects.exclude(host__path__contains=f"{FOSHAN_CODE}/")
+    missing = max(0, class_target(resources) - outside.count())
+    if not missing:
+        return {"classes": 0}
+    hosts = [
+        o
+        for o in tree.orgs
+        if o.kind in (OrganizationKind.MUNICIPAL, OrganizationKind.DISTRICT, OrganizationKind.TOWN)
+        and f"{FOSHAN_CODE}/" not in o.path
+        and o.city_id is not None
+    ]
+    courses: dict[int, list[tuple[int, int]]] = {}
+    for pk, city, version in Course.objects.filter(
+        status=Status.PUBLISHED, scope=Scope.NETWORK
+    ).values_list("id", "audience_id", "version"):
+        courses.setdefault(city, []).append((pk, version))
+    lecturers: dict[int, list[int]] = {}
+    for pk, city in Lecturer.objects.filter(
+        status=Status.PUBLISHED, scope=Scope.NETWORK
+    ).values_list("id", "audience_id"):
+        lecturers.setdefault(city, []).append(pk)
+    hosts = [o for o in hosts if courses.get(o.city_id) and lecturers.get(o.city_id)]
+    if not hosts:
+        return {"classes": 0}
+    themes = list(ClassTheme.objects.order_by("position").values_list("id", "manufacturing_first"))
+    first = [t for t, flag in themes if flag] or [t for t, _f in themes]
+    other = [t for t, flag in themes if not flag] or first
+    busy = Busy()
+    today = timezone.localdate()
+    now = timezone.now()
+    class_columns = [
+        "id", "host_id", "title", "class_type", "theme_id", "start_date", "end_date",
+        "trainee_count", "cadre_level", "trainee_units", "venue", "status", "version",
+        "created_by_id", "created_at", "updated_at",
+    ]  # fmt: skip
+    session_columns = [
+        "id", "training_class_id", "starts_at", "ends_at", "course_id", "course_version",
+        "note", "version", "created_at",
+    ]  # fmt: skip
+    seat_columns = ["session_id", "lecturer_id", "starts_at", "ends_at"]
+    next_class = (TrainingClass.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+    next_session = (Session.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+    specialised = sessions_added = 0
+    started = time.monotonic()
+    for chunk_start in range(0, missing, CHUNK):
+        class_rows, session_rows, seat_rows = [], [], []
+        for _n in range(min(CHUNK, missing - chunk_start)):
+            host = rng.choice(hosts)
+            kind = ClassType.SPECIALISED if rng.random() < 0.85 else rng.choice(ClassType.values)
+            if kind == ClassType.SPECIALISED:
+                manufacturing = int((specialised + 1) * MANUFACTURING_SHARE) > int(
+                    specialised * MANUFACTURING_SHARE
+                )
+                specialised += 1
+                theme = rng.choice(first if manufacturing else other)
+            else:
+                theme = rng.choice(other)
+            start = date(rng.choice(CLASS_YEARS), rng.randint(1, 12), rng.randint(1, 28))
+            end = start + timedelta(days=rng.randint(1, 4))
+            status = _status(start, end, today)
+            class_rows.append(
+                (
+                    next_class, host.id, f"{start.year}年专业化能力提升班（{next_class}）", kind,
+                    theme, start, end, rng.randint(30, 120), "section", "", host.name, status,
+                    1, None, now, now,
+                )
+            )  # fmt: skip
+            pool, teachers = courses[host.city_id], lecturers[host.city_id]
+            day_slots = [(d, s) for d in range((end - start).days + 1) for s in range(len(SLOTS))]
+            for offset, slot in day_slots[: rng.randint(2, 4)]:
+                day = start + timedelta(days=offset)
+                free = next(
+                    (
+                        x
+                        for x in rng.sample(teachers, min(8, len(teachers)))
+                        if (x, day, slot) not in busy.lecturers
+                    ),
+                    None,
+                )
+                if free is None:
+                    continue
+                busy.lecturers.add((free, day, slot))
+                course, version = rng.choice(pool)
+                begin, finish = _at(day, slot)
+                session_rows.append(
+                    (next_session, next_class, begin, finish, course, version, "", 1, now)
+                )
+                seat_rows.append((next_session, free, begin, finish))
+                next_session += 1
+            next_class += 1
+        write_rows(TrainingClass, class_columns, class_rows)
+        write_rows(Session, session_columns, session_rows)
+        write_rows(SessionLecturer, seat_columns, seat_rows)
+        sessions_added += len(session_rows)
+        done = chunk_start + len(class_rows)
+        progress(f"classes: {done}/{missing} {time.monotonic() - started:.0f}s")
+    _reset_sequences([TrainingClass, Session, SessionLecturer])
+    return {"classes": missing, "sessions": sessions_added}
+
+
 def analyze() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -764,6 +891,7 @@ def seed_scale(
         tree = load_tree()
         authors = ensure_authors(tree)
         added = add_resources(resources, tree, rng=rng, progress=progress)
+        added.update(add_classes(resources, tree, rng=rng, progress=progress))
         content_changed()  # COPY sends no signals: cached lists must not outlive the load
     analyze()
     return {"organisations": orgs_added, "authors": authors, **added}

@@ -3,6 +3,8 @@
 Run small here (a few hundred resources); the benchmark runs it at a million.
 """
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
@@ -120,3 +122,26 @@ def test_a_town_teacher_sees_the_network_but_not_other_cities_unpublished_work(s
     assert not visible.filter(owner__path__startswith="440000/440100/").exists()
     assert visible.filter(status=Status.PUBLISHED, audience__code=FOSHAN_CODE).exists()
     assert not visible.exclude(owner__code="440604010").exclude(status=Status.PUBLISHED).exists()
+
+
+def test_classes_grow_with_the_libraries_in_the_generated_cities(scaled):
+    from apps.classes.models import Session, SessionLecturer, TrainingClass
+    from apps.classes.policy import usable_q
+    from seeds.scale import class_target
+
+    classes = TrainingClass.objects.all()
+    assert classes.count() == class_target(RESOURCES) > 0
+    assert not classes.filter(host__path__contains=f"{FOSHAN_CODE}/").exists()
+    assert Session.objects.count() >= 2 * classes.count() * 0.9
+    for session in Session.objects.select_related("training_class__host")[:30]:
+        usable = usable_q(session.training_class, orgs=[session.training_class.host])
+        assert Course.objects.filter(usable, pk=session.course_id).exists()
+        assert Lecturer.objects.filter(usable, session_seats__session=session).exists()
+    seats = sorted(SessionLecturer.objects.values_list("lecturer_id", "starts_at", "ends_at"))
+    for (a, _s, end), (b, start, _e) in itertools.pairwise(seats):
+        assert a != b or start >= end  # no lecturer in two places at once
+
+    call_command("seed_scale", "--schools", "200", "--resources", str(RESOURCES), verbosity=0)
+    assert TrainingClass.objects.count() == class_target(RESOURCES)
+    call_command("seed_scale", "--resources", str(RESOURCES + 200), verbosity=0)
+    assert TrainingClass.objects.count() == class_target(RESOURCES + 200)
