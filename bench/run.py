@@ -70,7 +70,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
 
 
-def scenarios(detail_id: int) -> list[Scenario]:
+def scenarios(detail_id: int, class_id: int, year: int) -> list[Scenario]:
     api, page = "/api/v1/courses/", "/library/courses/"
     filtered = f"?domain={DOMAIN}&within={DISTRICT}"
     two, four = quote("园区"), quote("乡村振兴")
@@ -87,6 +87,11 @@ def scenarios(detail_id: int) -> list[Scenario]:
                  250),
         Scenario("API detail", f"{api}{detail_id}/", "token", "detail", None, 150),
         Scenario("page detail", f"{page}{detail_id}/", "session", "detail", None, 150),
+        # Training classes: a timetable page (web:class-detail) and the figures endpoint.
+        Scenario("page class timetable", f"/classes/{class_id}/", "session", "detail", None,
+                 150),
+        Scenario(f"API class stats {year}", f"/api/v1/classes/stats/?year={year}", "token",
+                 "detail", None, 250),
         # A write: the issue sets no latency target for it; reported for the curve.
         Scenario("API partner case submission", "/api/v1/cases/", "partner", "submit", None, None,
                  method="POST"),
@@ -145,8 +150,11 @@ def prepare(env: dict[str, str]) -> dict:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.db.models import Count
+    from django.utils import timezone
 
     from apps.accounts.models import ApiToken, User
+    from apps.classes import services as classes
     from apps.courses.models import Course
     from apps.sharing.choices import Status
 
@@ -166,6 +174,12 @@ def prepare(env: dict[str, str]) -> dict:
         .order_by("-id")
         .first()
     )
+    # The teacher's own school's class with the fullest timetable (the demo's, at any size).
+    timetable = (
+        classes.classes_for(teacher).annotate(n=Count("sessions")).order_by("-n", "-id").first()
+    )
+    if timetable is None:
+        raise SystemExit("no training class for the teacher: is seed_demo loaded?")
     counts = {
         m._meta.verbose_name_plural: m._base_manager.count()
         for m in _library_models()
@@ -175,6 +189,9 @@ def prepare(env: dict[str, str]) -> dict:
         "partner_token": partner_token,
         "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
         "detail_id": detail.pk,
+        "class_id": timetable.pk,
+        "classes": timetable._meta.model._base_manager.count(),
+        "year": timezone.localdate().year,
         "counts": {str(k): v for k, v in counts.items()},
     }
 
@@ -409,12 +426,12 @@ def main(argv: list[str] | None = None) -> int:
         sizes = ["--schools", str(args.schools), "--resources", str(args.resources)]
         manage(env, "seed_scale", *sizes)
     prep = prepare(env)
-    print(f"Data: {prep['counts']}", flush=True)
+    print(f"Data: {prep['counts']}, training classes: {prep['classes']}", flush=True)
 
     server = start_server(env, args.port, args.workers, list_cache=not args.cold)
     results: list[Result] = []
     try:
-        for scenario in scenarios(prep["detail_id"]):
+        for scenario in scenarios(prep["detail_id"], prep["class_id"], prep["year"]):
             check(args.port, scenario, prep)
             if args.warmup:
                 run_wrk(args.port, scenario, prep, seconds=args.warmup, connections=2)
@@ -454,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "machine": machine(),
                 "counts": prep["counts"],
+                "classes": prep["classes"],
                 "workers": args.workers,
                 "list_cache": not args.cold,
                 "concurrency": args.concurrency,
