@@ -5,6 +5,7 @@ export. This module imports no feature."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.actor import actor_for
@@ -166,7 +167,23 @@ class SharedResourceAdmin(admin.ModelAdmin):
         return type(form.__name__, (_RefusedForm, form), {"refusal": refusal})
 
     def delete_model(self, request, obj):
-        services.resource_delete(self.model, user=request.user, pk=obj.pk)
+        try:
+            services.resource_delete(self.model, user=request.user, pk=obj.pk)
+        except (ActionDenied, ResourceNotFound) as exc:
+            raise PermissionDenied(str(exc.message)) from exc
+        except SharingError as exc:
+            raise _Refused(exc) from exc
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Django's page refuses a draft that other rows protect; the service refuses too
+        (what changed since that page was shown): its reason on the resource's page, the
+        deletion's log entry rolled back with it."""
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except _Refused as refused:
+            self.message_user(request, str(refused.error.message), level=messages.ERROR)
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", object_id)
 
     def _bulk(self, request, queryset, label, run):
         done, failed = 0, []

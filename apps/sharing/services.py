@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError, RestrictedError
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -210,13 +210,35 @@ def resource_update(
     return obj
 
 
+def _in_use_message(error: ProtectedError | RestrictedError) -> str:
+    """Who still uses a resource, named by their app and model ("Training classes
+    (sessions)"): the engine knows no app above it, the rows' own metadata says it."""
+    objects = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", ())
+    users: dict[str, set[str]] = {}
+    for row in objects:
+        meta = row._meta
+        users.setdefault(str(meta.app_config.verbose_name), set()).add(
+            str(meta.verbose_name_plural)
+        )
+    named = "; ".join(f"{app} ({', '.join(sorted(kinds))})" for app, kinds in sorted(users.items()))
+    return _(
+        "It is still used by %(users)s, so it cannot be deleted; take it out of there first."
+    ) % {"users": named or _("other records")}
+
+
 @transaction.atomic
 @action("delete")
 def resource_delete(model: type[SharedResource], *, user, pk, expected_version=None) -> None:
     obj = _lock(model, pk, user)
     with _in_refusal_order(obj, expected_version):
         policy.check_delete(actor_for(user), obj)
-    obj.delete()
+    try:
+        obj.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        # Rows of other apps that must not lose it (a class timetable's session, seat or
+        # visit; a course's teaching group) hold it: refused whole, nothing deleted. Django
+        # raises before any row is deleted, so the transaction is still usable.
+        raise InvalidTransition(_in_use_message(exc)) from None
 
 
 @transaction.atomic
