@@ -39,6 +39,7 @@ from .class_forms import (
 )
 
 PAGE_SIZE = 20
+YEARS = (1900, 2100)  # the years a list filters by, as the API's ``year`` accepts
 
 
 def _get(user, pk) -> TrainingClass:
@@ -81,9 +82,11 @@ def class_list(request):
     """The classes the reader may see, newest first, by year and status, a page at a time."""
     classes = services.classes_for(request.user)
     years = [d.year for d in classes.dates("start_date", "year", order="DESC")]
-    year = request.GET.get("year", "")
+    year = request.GET.get("year", "").strip()
     status = request.GET.get("status", "")
-    if year.isdigit():
+    if not (re.fullmatch(r"[0-9]{4}", year) and YEARS[0] <= int(year) <= YEARS[1]):
+        year = ""  # not a year (the API's bounds): no year filter, rather than a 500
+    if year:
         classes = classes.filter(start_date__year=int(year))
     if status in ClassStatus.values:
         classes = classes.filter(status=status)
