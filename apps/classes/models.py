@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.models import Organization
@@ -179,7 +180,7 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.training_class} · {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.training_class} · {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
     @property
     def etag(self) -> str:
@@ -266,7 +267,7 @@ class SiteVisit(models.Model):
         indexes = [models.Index(fields=["site", "starts_at"], name="visit_site_idx")]
 
     def __str__(self) -> str:
-        return f"{self.site} · {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.site} · {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
 class EvaluationCode(models.Model):

@@ -13,15 +13,20 @@
     see visits    members of the site's owner (the site's calendar), besides the class's
     issue codes   as edit (reading them too, archived or not); a trainee holding a code may
                   answer that class's sessions, nothing else
-    comments      the course owner's members and the curators of the course's audience; the
-                  averages and counts, anyone who may see the course
+    comments      on a course: its author and the curators of its owner and of its audience
+                  (on a lecturer's page, the comments on the courses the reader may read so);
+                  the averages and counts, anyone who may see the course or lecturer
 
 Out of sight answers 404; visible but not allowed, 403; an older ``If-Match``, 412; a status
 that does not allow it, 409; input that is wrong, 400 naming the field.
 
-What a class may use (``usable``): a resource of the host or of a partner school (any
-status), or one published to an audience that contains the host or a partner (a copy is not
-required); a site of another school must also be admitted.
+What a class may use (``usable_q``): a resource of the host (any status: a school teaches its
+own drafts), or one published to an audience that contains the host (a copy is not required),
+or, for a joint class with a school of another city (kind ``external``), a resource that school
+has published (at its own scope: it has no audience in this city). A partner school of this
+city adds nothing of its own beyond what it published to the host: naming a partner must not
+open its unpublished work. A site of another school must also be admitted. A school of another
+city does not host classes here.
 """
 
 from __future__ import annotations
@@ -88,14 +93,20 @@ def can_view(user_or_actor, obj: TrainingClass) -> bool:
 
 def can_create(user_or_actor, host: Organization) -> bool:
     actor = _as_actor(user_or_actor)
-    return host.is_school and actor.has_role(host.pk, EDITORS)
+    return (
+        host.is_school
+        and host.kind != OrganizationKind.EXTERNAL
+        and actor.has_role(host.pk, EDITORS)
+    )
 
 
 def hosts_for(user_or_actor) -> list[int]:
     """The schools a person may create classes for."""
     actor = _as_actor(user_or_actor)
     return [
-        s.org_id for s in actor.seats_with(EDITORS) if s.org_kind != OrganizationKind.DEPARTMENT
+        s.org_id
+        for s in actor.seats_with(EDITORS)
+        if s.org_kind not in (OrganizationKind.DEPARTMENT, OrganizationKind.EXTERNAL)
     ]
 
 
@@ -152,16 +163,51 @@ def can_see_site_calendar(user_or_actor, site) -> bool:
 
 
 def can_read_comments(user_or_actor, resource) -> bool:
-    """A course's comments (or a lecturer's): its owner's members and its audience's curators."""
+    """Whether the comments section is shown: a course's comments to its author and the curators
+    of its owner and audience; a lecturer's page to anyone signed in with a seat
+    (``comments_q`` then keeps only the comments on courses they may read so)."""
     actor = _as_actor(user_or_actor)
-    return resource.owner_id in actor.org_ids or actor.has_role(resource.audience_id, CURATORS)
+    if actor.is_anonymous or not actor.seats:
+        return False
+    if resource._meta.model_name == "course":
+        return (
+            resource.author_id == actor.user_id
+            or actor.has_role(resource.owner_id, CURATORS)
+            or actor.has_role(resource.audience_id, CURATORS)
+        )
+    return True
+
+
+def comments_q(user_or_actor, prefix: str = "session__course__") -> Q:
+    """The evaluations whose comments a person may read: those on courses they wrote, or that
+    their school owns or reviews as curator."""
+    actor = _as_actor(user_or_actor)
+    if actor.is_anonymous:
+        return Q(pk__in=[])
+    curated = [s.org_id for s in actor.seats_with(CURATORS)]
+    return (
+        Q(**{f"{prefix}author_id": actor.user_id})
+        | Q(**{f"{prefix}owner_id__in": curated})
+        | Q(**{f"{prefix}audience_id__in": curated})
+    )
+
+
+def can_read_stats(user_or_actor) -> bool:
+    """The training figures are aggregates the network publishes: anyone with a seat."""
+    return bool(_as_actor(user_or_actor).seats)
 
 
 def usable_q(training_class: TrainingClass, *, orgs: list[Organization] | None = None) -> Q:
-    """The library resources ``training_class`` may use (see the module's docstring)."""
+    """The library resources ``training_class`` may use (see the module's docstring).
+
+    ``orgs``: the host and the partners, when the caller has them already."""
     orgs = orgs if orgs is not None else [training_class.host, *training_class.partners.all()]
-    codes = {code for org in orgs for code in org.lineage_codes}
-    lineage = Organization.objects.filter(code__in=codes).values("pk")
-    return Q(owner_id__in=[o.pk for o in orgs]) | Q(
+    host = training_class.host
+    lineage = Organization.objects.filter(code__in=host.lineage_codes).values("pk")
+    usable = Q(owner_id=host.pk) | Q(
         status=Status.PUBLISHED, scope__in=WIDENED, audience_id__in=lineage
     )
+    outside = [o.pk for o in orgs if o.kind == OrganizationKind.EXTERNAL and o.pk != host.pk]
+    if outside:
+        usable |= Q(owner_id__in=outside, status=Status.PUBLISHED)
+    return usable

@@ -1,9 +1,9 @@
 """Where a library resource was taught (its "where used" for classes) and how trainees rated
 it: a course's sessions and ratings, a lecturer's teaching record by year.
 
-The averages and counts go to anyone who may see the resource; the comments only to its
-owner's members and its audience's curators (``policy.can_read_comments``); a class's title
-only to who may see the class.
+The averages and counts go to anyone who may see the resource; the comments only to the
+course's author and the curators of its owner and audience (``policy.comments_q``); a class's
+title only to who may see the class.
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ def lecturer_ratings(lecturer) -> Ratings:
 
 
 def comments_for(resource, user, *, limit: int = 50):
-    """The trainees' comments on a course's or lecturer's sessions, newest first, for who
-    may read them (else none)."""
+    """The trainees' comments on a course's or a lecturer's sessions, newest first, that
+    ``user`` may read (``policy.comments_q``: on courses they wrote, own or review)."""
     if not policy.can_read_comments(user, resource):
         return Evaluation.objects.none()
     field = (
@@ -53,6 +53,7 @@ def comments_for(resource, user, *, limit: int = 50):
     )
     return (
         Evaluation.objects.filter(**{field: resource})
+        .filter(policy.comments_q(user))
         .exclude(comment="")
         .select_related("session__training_class")
         .order_by("-created_at", "-id")[:limit]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -64,6 +64,8 @@ CLASS_FIELDS = (
 LECTURER_OVERLAP = "session_lecturer_no_overlap"
 SITE_OVERLAP = "site_visit_no_overlap"
 MAX_CODES = 500
+MAX_CLASS_DAYS = 366  # a class runs at most a year
+MAX_SESSION = timedelta(hours=12)  # a session is a half-day or a day, never longer
 # Letters and digits a trainee cannot misread on paper (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -148,6 +150,8 @@ def _clean_class(obj: TrainingClass, partners: list[Organization] | None) -> Non
         errors["title"] = [_("This field is required.")]
     if obj.start_date and obj.end_date and obj.end_date < obj.start_date:
         errors["end_date"] = [_("The last day cannot come before the first.")]
+    elif obj.start_date and obj.end_date and (obj.end_date - obj.start_date).days >= MAX_CLASS_DAYS:
+        errors["end_date"] = [_("A class runs at most %(n)s days.") % {"n": MAX_CLASS_DAYS}]
     if obj.trainee_count is None or obj.trainee_count < 1:
         errors["trainee_count"] = [_("A class has at least one trainee.")]
     if partners is not None:
@@ -249,6 +253,10 @@ def class_delete(*, user, pk, expected_version: int | None = None) -> None:
         _check_version(obj, expected_version)
         if obj.status != ClassStatus.PLANNED:
             raise InvalidTransition(_("Only a planned class can be deleted; archive it instead."))
+        if Evaluation.objects.filter(session__training_class=obj).exists():
+            raise InvalidTransition(
+                _("Trainees have evaluated this class: it stays on record; archive it instead.")
+            )
         _audit(Action.DELETE, obj, host_id=obj.host_id, user=user)
         obj.delete()
 
@@ -367,11 +375,20 @@ def _clean_slot(training_class: TrainingClass, data: SessionInput) -> None:
     errors: dict[str, list[str]] = {}
     if data.ends_at <= data.starts_at:
         errors["ends_at"] = [_("A session ends after it starts.")]
+    elif data.ends_at - data.starts_at > MAX_SESSION:
+        errors["ends_at"] = [_("A session lasts at most 12 hours.")]
     day = timezone.localtime(data.starts_at).date()
     if not training_class.start_date <= day <= training_class.end_date:
         errors["starts_at"] = [
             _("The class runs from %(start)s to %(end)s.")
             % {"start": training_class.start_date, "end": training_class.end_date}
+        ]
+    elif (
+        "ends_at" not in errors
+        and timezone.localtime(data.ends_at).date() > training_class.end_date
+    ):
+        errors["ends_at"] = [
+            _("The class's last day is %(end)s.") % {"end": training_class.end_date}
         ]
     if not data.lecturers:
         errors["lecturers"] = [_("Name at least one lecturer.")]
@@ -534,6 +551,19 @@ def session_update(
         course, lecturers, site, visitors = _resolve(training_class, data)
         old_visit = SiteVisit.objects.filter(session=session).first()
         slot_changed = (session.starts_at, session.ends_at) != (data.starts_at, data.ends_at)
+        taught_by = set(session.teaching.values_list("lecturer_id", flat=True))
+        rated_changed = (
+            slot_changed
+            or session.course_id != course.pk
+            or taught_by != {lecturer.pk for lecturer in lecturers}
+        )
+        if rated_changed and session.evaluations.exists():
+            raise InvalidTransition(
+                _(
+                    "Trainees have evaluated this session: its time, course and lecturers stay"
+                    " as they were rated."
+                )
+            )
         session.starts_at, session.ends_at = data.starts_at, data.ends_at
         if session.course_id != course.pk:
             session.course, session.course_version = course, course.version
@@ -650,15 +680,27 @@ def codes_issue(*, user, class_pk, count: int) -> list[EvaluationCode]:
     with transaction.atomic():
         training_class = _lock_class(user, class_pk)
         policy.check_edit(user, training_class)
-        codes = [
-            EvaluationCode(
-                training_class=training_class,
-                code="".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH)),
+        fresh: set[str] = set()
+        while len(fresh) < count:  # new codes, none already given to any class
+            wanted = {_new_code() for _n in range(count - len(fresh))} - fresh
+            taken = set(
+                EvaluationCode.objects.filter(code__in=wanted).values_list("code", flat=True)
             )
-            for _n in range(count)
-        ]
+            fresh |= wanted - taken
+        codes = [EvaluationCode(training_class=training_class, code=code) for code in sorted(fresh)]
         EvaluationCode.objects.bulk_create(codes)
+        _audit(
+            Action.UPDATE,
+            training_class,
+            host_id=training_class.host_id,
+            user=user,
+            changes={"evaluation_codes_issued": count},
+        )
     return codes
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
 
 
 def code_lookup(code: str) -> EvaluationCode:

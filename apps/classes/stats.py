@@ -96,16 +96,6 @@ def class_stats(*, year: int | None = None, within: Organization | None = None) 
     )
 
 
-def stats_by_year_and_district(years: list[int], districts: list[Organization]) -> dict:
-    """``{(year, district code or None): ClassStats}``: the dashboard's table."""
-    table = {}
-    for year in years:
-        table[(year, None)] = class_stats(year=year)
-        for district in districts:
-            table[(year, district.code)] = class_stats(year=year, within=district)
-    return table
-
-
 def class_stats_by_year_and_host(
     *, years: list[int], within: Organization | None = None
 ) -> dict[tuple[int, int], ClassStats]:

@@ -94,15 +94,17 @@ def test_ratings_average_every_answer_on_the_course_and_on_each_lecturer(taught)
 @pytest.mark.parametrize(
     ("who", "reads"),
     [
-        ("tA_teacher", True),  # a member of the course's owner
-        ("tA_viewer", True),  # any member of the owner, viewers too
+        ("tA_curator", True),  # a curator of the course's owner
+        ("tA_admin", True),  # the course's author (and an admin of its owner)
         ("dA_curator", True),  # a curator of the course's audience (禅城)
-        ("dA_teacher", False),  # the audience's teacher: averages only
+        ("tA_teacher", False),  # a teacher of the owner: averages only
+        ("tA_viewer", False),  # a viewer of the owner: averages only
+        ("dA_teacher", False),  # the audience's teacher
         ("tA2_teacher", False),  # a neighbouring town that may see the course
         ("muni_curator", False),  # above the audience, not its curator
     ],
 )
-def test_comments_only_for_the_owners_members_and_the_audiences_curators(
+def test_comments_only_for_the_courses_author_and_its_owners_and_audiences_curators(
     taught, persona, who, reads
 ):
     comments = list(records.comments_for(taught["course"], persona(who)))
@@ -112,8 +114,12 @@ def test_comments_only_for_the_owners_members_and_the_audiences_curators(
         assert comments == []
 
 
-def test_a_lecturers_comments_follow_the_lecturers_owner(taught, persona):
-    assert len(records.comments_for(taught["lecturer"], persona("muni_teacher"))) == 2
+def test_a_lecturers_page_shows_only_the_comments_on_courses_the_reader_may_read(taught, persona):
+    # The lecturer belongs to the city; the comments are on a 祖庙 course: the city's members
+    # do not read them, the course's curators do.
+    assert list(records.comments_for(taught["lecturer"], persona("muni_teacher"))) == []
+    assert list(records.comments_for(taught["lecturer"], persona("muni_curator"))) == []
+    assert len(records.comments_for(taught["lecturer"], persona("tA_curator"))) == 2
     assert list(records.comments_for(taught["lecturer"], persona("tA_teacher"))) == []
 
 

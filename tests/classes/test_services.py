@@ -349,3 +349,137 @@ def test_every_change_is_in_the_audit_trail_and_a_refused_one_is_not(persona, pa
     assert events[1].changes["lecturers"] == [parts["lecturer"].pk]
     assert events[1].object_id == session.pk
     assert events[2].changes == {"status": ["planned", "running"]}
+
+
+def test_naming_a_partner_of_this_city_opens_none_of_its_unpublished_work(persona, parts):
+    from apps.organizations.models import Organization
+
+    cls = TrainingClassFactory()  # a 禅城 town
+    cls.partners.set([Organization.objects.get(code="440605")])  # 南海, named by the host
+    nanhai_draft = CourseFactory(owner_code="440605", author=author_at("440605"))
+    nanhai_district = published(CourseFactory, "440605", scope=Scope.DISTRICT)
+    for course in (nanhai_draft, nanhai_district):
+        with pytest.raises(InvalidInput) as refused:
+            add(persona("tA_teacher"), cls, parts, course=course.pk)
+        assert "course" in refused.value.errors
+    assert not Session.objects.exists()
+
+
+def test_a_school_of_another_city_lends_what_it_published_and_hosts_nothing(persona, parts):
+    from apps.accounts.models import User
+    from apps.organizations.models import Organization
+
+    dongguan = Organization.objects.get(code="441900")
+    teacher = User.objects.create_user(username="dg_teacher2")
+    Membership.objects.create(user=teacher, organization=dongguan, role="teacher")
+    Membership.objects.create(
+        user=User.objects.create_user(username="dg_curator2"), organization=dongguan, role="curator"
+    )
+    joint = TrainingClassFactory(host_code="440600")
+    joint.partners.set([dongguan])
+    published_there = published(CourseFactory, "441900", scope=Scope.PRIVATE)
+    draft_there = CourseFactory(owner_code="441900", author=teacher)
+    assert add(persona("muni_teacher"), joint, parts, course=published_there.pk)
+    with pytest.raises(InvalidInput):
+        add(
+            persona("muni_teacher"), joint, parts, course=draft_there.pk, start="14:00", end="16:00"
+        )
+    # Without the partnership, even what it published is out of reach.
+    alone = TrainingClassFactory(host_code="440600", start_date=joint.start_date)
+    with pytest.raises(InvalidInput):
+        add(
+            persona("muni_teacher"),
+            alone,
+            parts,
+            course=published_there.pk,
+            lecturers=[parts["lecturer2"].pk],
+        )
+    with pytest.raises(ActionDenied):
+        services.class_create(
+            user=teacher,
+            host=dongguan,
+            data={
+                "title": "东莞自办班",
+                "start_date": joint.start_date,
+                "end_date": joint.end_date,
+                "trainee_count": 20,
+            },
+        )
+    assert TrainingClass.objects.filter(host=dongguan).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "day_end"),
+    [("09:00", "09:00", 0), ("08:00", "21:00", 0), ("20:00", "02:00", 2)],
+    ids=["empty", "longer-than-12-hours", "past-the-last-day"],
+)
+def test_a_session_is_at_most_twelve_hours_and_ends_within_the_class(
+    persona, parts, start, end, day_end
+):
+    cls = TrainingClassFactory()  # two days
+    begin, _ = slot(cls, 1 if day_end else 0, start, start)
+    _, finish = slot(cls, day_end, end, end)
+    with pytest.raises(InvalidInput) as refused:
+        services.session_add(
+            user=persona("tA_teacher"),
+            class_pk=cls.pk,
+            data=SessionInput(begin, finish, parts["course"].pk, [parts["lecturer"].pk]),
+        )
+    assert "ends_at" in refused.value.errors
+    assert not Session.objects.exists() and not SessionLecturer.objects.exists()
+
+
+def test_an_evaluated_session_keeps_what_was_rated_and_its_class_cannot_be_deleted(persona, parts):
+    cls = TrainingClassFactory(start_date=timezone.localdate() - timedelta(days=1))
+    session = add(persona("tA_teacher"), cls, parts)
+    (code,) = services.codes_issue(user=persona("tA_teacher"), class_pk=cls.pk, count=1)
+    services.evaluation_submit(code=code.code, session_pk=session.pk, content=1, delivery=1)
+    other = published(CourseFactory)
+    for change in (
+        {"course": other.pk},
+        {"lecturers": [parts["lecturer2"].pk]},
+        {"starts_at": session.starts_at + timedelta(hours=1)},
+    ):
+        data = SessionInput(
+            change.get("starts_at", session.starts_at),
+            session.ends_at + timedelta(hours=1 if "starts_at" in change else 0),
+            change.get("course", parts["course"].pk),
+            change.get("lecturers", [parts["lecturer"].pk]),
+        )
+        with pytest.raises(InvalidTransition):
+            services.session_update(
+                user=persona("tA_teacher"), class_pk=cls.pk, pk=session.pk, data=data
+            )
+    session.refresh_from_db()
+    assert (session.course_id, session.version) == (parts["course"].pk, 1)
+    assert list(session.lecturers.all()) == [parts["lecturer"]]
+    # The note may still change.
+    services.session_update(
+        user=persona("tA_teacher"),
+        class_pk=cls.pk,
+        pk=session.pk,
+        data=SessionInput(
+            session.starts_at,
+            session.ends_at,
+            parts["course"].pk,
+            [parts["lecturer"].pk],
+            note="补充",
+        ),
+    )
+    with pytest.raises(InvalidTransition):
+        services.class_delete(user=persona("tA_curator"), pk=cls.pk)
+    assert Evaluation.objects.count() == 1 and TrainingClass.objects.filter(pk=cls.pk).exists()
+
+
+def test_codes_are_new_and_their_issue_is_audited(persona, parts, monkeypatch):
+    from apps.audit.models import AuditEvent
+
+    cls = TrainingClassFactory()
+    first = services.codes_issue(user=persona("tA_teacher"), class_pk=cls.pk, count=3)
+    taken = [c.code for c in first]
+    draws = iter([*taken, "NEWCODE2", "NEWCODE3", "NEWCODE4"])  # the first draws collide
+    monkeypatch.setattr(services, "_new_code", lambda: next(draws))
+    again = services.codes_issue(user=persona("tA_teacher"), class_pk=cls.pk, count=3)
+    assert sorted(c.code for c in again) == ["NEWCODE2", "NEWCODE3", "NEWCODE4"]
+    issued = AuditEvent.objects.filter(changes__has_key="evaluation_codes_issued")
+    assert issued.count() == 2

@@ -355,7 +355,9 @@ def test_the_course_page_shows_where_it_was_taught_and_its_ratings(browser, worl
     body = page.content.decode()
     assert "4.50" in body and "3.50" in body
     assert f'href="/classes/{world["class"].pk}/"' in body  # the host's member opens the class
-    assert COMMENT in body  # a member of the course's owner reads the comments
+    assert COMMENT not in body  # a viewer of the course's owner: the averages only
+    curator = browser("tA_curator").get(f"/library/courses/{world['course'].pk}/")
+    assert COMMENT in curator.content.decode()  # the owner's curator reads the comments
 
 
 def test_comments_and_class_titles_are_hidden_from_a_viewer_of_another_school(browser, world):
@@ -386,10 +388,18 @@ def test_the_lecturers_page_lists_the_sessions_and_links_the_teaching_record(bro
     ]
     # The course was published to 禅城, which 石湾 is in: its title shows, not the class's.
     assert "园区改造实务" in body and world["class"].title not in body
-    assert COMMENT not in body  # the lecturer's owner is the municipal school
+    assert COMMENT not in body
+    # The comments follow the course, not the lecturer: the lecturer's own school (the city)
+    # does not read them; the course's curators do.
     assert (
         COMMENT
-        in browser("muni_teacher").get(f"/library/faculty/{world['lecturer'].pk}/").content.decode()
+        not in browser("muni_teacher")
+        .get(f"/library/faculty/{world['lecturer'].pk}/")
+        .content.decode()
+    )
+    assert (
+        COMMENT
+        in browser("tA_curator").get(f"/library/faculty/{world['lecturer'].pk}/").content.decode()
     )
 
 
