@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -26,12 +27,14 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from apps.accounts.actor import actor_for
-from apps.classes import policy, services, stats
+from apps.accounts.client import client_address
+from apps.classes import guard, policy, services, stats
 from apps.classes.models import (
     CadreLevel,
     ClassStatus,
@@ -992,7 +995,18 @@ EVALUATION_HELP = (
     " No account: a trainee's one-time code rates each session of its class once, content"
     " and delivery 1–5, anonymously. Unknown code 404; a session not yet held or already"
     " rated 409."
+    " 同一地址无效评教码过多（页面与接口合计）后暂停受理 429（Retry-After）。"
+    " After too many unknown codes from one address (pages and API together), that address"
+    " is refused for a while: 429 with Retry-After."
 )
+
+
+class _Locked(Throttled):
+    """429 with Retry-After, its detail as given (no "expected available in" appended)."""
+
+    def __init__(self, *, wait: int, detail: str):
+        super().__init__(detail=detail)
+        self.wait = wait
 
 
 @extend_schema_view(
@@ -1015,13 +1029,36 @@ EVALUATION_HELP = (
     ),
 )
 class EvaluationViewSet(viewsets.GenericViewSet):
-    """Trainees' anonymous evaluations (评教): no account, no CSRF, throttled per address."""
+    """Trainees' anonymous evaluations (评教): no account, no CSRF, throttled per address,
+    and locked for an address that guessed too many unknown codes (``apps.classes.guard``,
+    shared with the pages): every 404 here counts as one guess."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
     serializer_class = EvaluationSerializer
     pagination_class = None
     filter_backends: list = []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if guard.locked(client_address(request)):
+            minutes = guard.lockout_minutes()
+            raise _Locked(
+                wait=guard.EVALUATE_LOCKOUT_SECONDS,
+                detail=ngettext(
+                    "Too many unknown evaluation codes from this address. Try again in"
+                    " %(minutes)d minute.",
+                    "Too many unknown evaluation codes from this address. Try again in"
+                    " %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ResourceNotFound):  # an unknown code (or a session not of its class)
+            guard.failed(client_address(self.request))
+        return super().handle_exception(exc)
 
     def create(self, request):
         given = EvaluationSerializer(data=request.data)

@@ -15,10 +15,8 @@ from datetime import timedelta
 
 import segno
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -31,7 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from apps.accounts.client import client_address
-from apps.classes import policy, records, services, sheets
+from apps.classes import guard, policy, records, services, sheets
 from apps.classes.models import Evaluation, EvaluationCode, VisitStatus
 from apps.exchange.http import xlsx_response
 from apps.sharing.exceptions import (
@@ -42,10 +40,6 @@ from apps.sharing.exceptions import (
 )
 from apps.sharing.registry import get_library
 
-# Guessing codes: after this many unknown codes from one address, the trainees' pages refuse
-# (429) for a while, as the sign-in form locks after failures (apps.accounts.lockout).
-EVALUATE_MAX_FAILURES = getattr(settings, "EVALUATE_MAX_FAILURES", 20)
-EVALUATE_LOCKOUT_SECONDS = getattr(settings, "EVALUATE_LOCKOUT_SECONDS", 900)
 TAUGHT_LIMIT = 50  # sessions listed on a library page
 COMMENTS_LIMIT = 20
 ANSWERED_VISITS_SHOWN = 100
@@ -157,30 +151,23 @@ def class_codes(request, pk):
 # ---- the trainees' pages (public) ----------------------------------------------------------------
 
 
-def _failures_key(request) -> str:
-    return f"evaluate-failures:{client_address(request)}"
+# Guessing codes: after too many unknown codes from one address, the trainees' pages (and
+# the API) refuse that address for a while (apps.classes.guard).
 
 
 def _locked(request) -> bool:
-    return cache.get(_failures_key(request), 0) >= EVALUATE_MAX_FAILURES
+    return guard.locked(client_address(request))
 
 
 def _record_failure(request) -> None:
-    key = _failures_key(request)
-    if cache.add(key, 1, timeout=EVALUATE_LOCKOUT_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=EVALUATE_LOCKOUT_SECONDS)
+    guard.failed(client_address(request))
 
 
 def _too_many(request):
-    minutes = max(1, EVALUATE_LOCKOUT_SECONDS // 60)
     return render(
         request,
         "web/evaluations/too_many.html",
-        {"minutes": minutes},
+        {"minutes": guard.lockout_minutes()},
         status=429,
     )
 

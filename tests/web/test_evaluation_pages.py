@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from apps.classes import services
+from apps.classes import guard, services
 from apps.classes.models import Evaluation, EvaluationCode, SiteVisit, VisitStatus
 from apps.classes.services import SessionInput
 from apps.sharing.choices import Scope, Status
@@ -323,7 +323,7 @@ def test_the_trainees_forms_are_csrf_protected(world):
 
 
 def test_guessing_codes_is_refused_after_too_many_unknown_ones(client, world, monkeypatch):
-    monkeypatch.setattr(evaluations, "EVALUATE_MAX_FAILURES", 3)
+    monkeypatch.setattr(guard, "EVALUATE_MAX_FAILURES", 3)
     (code,) = codes(world)
     for guess in ("AAAAAAAA", "BBBBBBBB"):
         assert client.post("/evaluate/", {"code": guess}).status_code == 400
