@@ -27,7 +27,12 @@ from apps.classes import policy, services
 from apps.classes.exceptions import ScheduleClash
 from apps.classes.models import ClassStatus, Session, SessionLecturer, TrainingClass
 from apps.classes.timetable_sheet import timetable_workbook
-from apps.sharing.exceptions import ActionDenied, ResourceNotFound, SharingError
+from apps.sharing.exceptions import (
+    ActionDenied,
+    InvalidTransition,
+    ResourceNotFound,
+    SharingError,
+)
 
 from .class_forms import (
     COURSE,
@@ -142,6 +147,12 @@ def class_edit(request, pk):
     obj = _get(request.user, pk)
     status = 200
     if request.method == "POST":
+        try:
+            policy.check_edit(request.user, obj)  # the role before the input, as the API
+        except ActionDenied as exc:
+            raise PermissionDenied(str(exc.message)) from None
+        except InvalidTransition:
+            pass  # an archived class: the form's errors (400), else the service's 409
         form = ClassForm(request.POST, user=request.user, obj=obj)
         if form.is_valid():
             try:
