@@ -22,8 +22,13 @@ first run.
 The joint class (联合办班) goes through ``apps.classes.services`` like a person's would:
 hosted by the municipal school (440600) with 东莞市委党校 (441900) as partner, two weeks, ten
 lectures and ten site visits, the first week in 佛山 and the second in 东莞, with the Dongguan
-school's own lecturers, courses and sites (drafts of its own: a partner's resources are the
-class's to use).
+school's own lecturers, courses and sites. A joint class may use what a school of another city
+has *published* (at any scope, its own included), never its drafts: so 东莞's curator
+(``dongguan_curator``) publishes them at its own scope ("private") through
+``apps.sharing.services``, after admitting its sites through their lifecycle
+(``apps.teaching_sites.services``), since a site of another school must be admitted to be
+visited. Each site owner's curator then confirms the visits through ``services.visit_decide``
+(audit and notifications written as for a person).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
@@ -55,10 +61,12 @@ from apps.courses.teaching_group import TeachingGroupMember
 from apps.faculty.models import Employment, Lecturer
 from apps.organizations.models import Organization, OrganizationKind
 from apps.sharing import services as sharing
-from apps.taxonomy.models import LecturerKind, SiteCategory, ThematicDomain
+from apps.sharing.choices import Scope, Status
+from apps.taxonomy.models import CourseKind, LecturerKind, SiteCategory, ThematicDomain
 from apps.teaching_sites.models import Lifecycle, TeachingSite
+from apps.teaching_sites.services import site_change_lifecycle
 
-from .demo import DEMO_MARK
+from .demo import DEMO_MARK, DISTRICT_CURATORS
 
 YEARS = {2024: 945, 2025: 970, 2026: 1035}  # classes per year, the last with some to come
 MANUFACTURING_SHARE = 0.603  # of the specialised classes (the brief)
@@ -131,6 +139,15 @@ DONGGUAN_COURSES = [
     "东莞制造业数字化转型实践",
     "莞佛两地产业协作与湾区融合",
 ]
+# Who answers a visit to a site, by the site owner's code (the demo logins).
+SITE_DECIDERS = {"440600": "muni_curator", **DISTRICT_CURATORS, DONGGUAN: "dongguan_curator"}
+# From a site's lifecycle state to admitted.
+TO_ADMITTED = {
+    Lifecycle.CANDIDATE: (Lifecycle.ASSESSING, Lifecycle.ADMITTED),
+    Lifecycle.ASSESSING: (Lifecycle.ADMITTED,),
+    Lifecycle.SUSPENDED: (Lifecycle.ADMITTED,),
+    Lifecycle.ADMITTED: (),
+}
 
 
 def _at(day: date, slot: int) -> tuple[datetime, datetime]:
@@ -439,19 +456,36 @@ def _answer(code, session, rng: random.Random) -> Evaluation:
 # ---- the joint class with 东莞, through the services ------------------------------------------
 
 
-def _dongguan_resources(teacher) -> tuple[list[Lecturer], list[TeachingSite], list[Course]]:
-    """The Dongguan school's lecturers, sites and courses (drafts of its own; idempotent)."""
+def _dongguan_resources(users: dict) -> tuple[list[Lecturer], list[TeachingSite], list[Course]]:
+    """The Dongguan school's lecturers, sites and courses, written by its teacher and published
+    at its own scope by its curator, each site admitted first (idempotent: what is published
+    already stays as it is; a draft of an earlier demo is completed, then published)."""
+    teacher, curator = users["dongguan_teacher"], users["dongguan_curator"]
+    dongguan = Organization.objects.get(code=DONGGUAN)
 
     def made(model, title, data):
-        found = model.objects.filter(owner__code=DONGGUAN, title=title).first()
-        if found:
-            return found
-        return sharing.resource_create(
-            model, user=teacher, owner_code=DONGGUAN, data={"title": title, **data}
-        )
+        found = model.objects.filter(owner=dongguan, title=title, source=None).first()
+        if found is None:
+            found = sharing.resource_create(
+                model, user=teacher, owner_code=DONGGUAN, data={"title": title, **data}
+            )
+        elif found.status in (Status.REJECTED, Status.WITHDRAWN) or (
+            found.status == Status.DRAFT and found.missing_for_submission()
+        ):
+            found = sharing.resource_update(model, user=curator, pk=found.pk, data=data)
+        if model is TeachingSite:
+            for state in TO_ADMITTED.get(found.lifecycle, ()):
+                found = site_change_lifecycle(
+                    user=curator,
+                    pk=found.pk,
+                    to_state=state,
+                    reason="演示：联合专题班现场教学点，评估后纳入",
+                )
+        if found.status != Status.PUBLISHED:
+            found = sharing.resource_publish(model, user=curator, pk=found.pk, scope=Scope.PRIVATE)
+        return found
 
-    domain = ThematicDomain.objects.filter(code="industrial-system").first()
-    domains = [domain] if domain else []
+    domains = list(ThematicDomain.objects.filter(code="industrial-system"))
     lecturers = [
         made(
             Lecturer,
@@ -475,6 +509,8 @@ def _dongguan_resources(teacher) -> tuple[list[Lecturer], list[TeachingSite], li
                 "category": SiteCategory.objects.filter(code=category).first(),
                 "host_organization": name,
                 "address": "广东省东莞市",
+                # 东莞 has no districts in this network's tree: the site lies in the school's city.
+                "district": dongguan,
                 "teaching_points": f"了解{name}的发展历程与经验。{DEMO_MARK}",
                 "visit_minutes": 120,
                 "capacity": 60,
@@ -483,11 +519,19 @@ def _dongguan_resources(teacher) -> tuple[list[Lecturer], list[TeachingSite], li
         )
         for name, category in DONGGUAN_SITES
     ]
+    kind = CourseKind.objects.filter(code="case-teaching").first()
     courses = [
         made(
             Course,
             title,
-            {"summary": f"东莞市委党校为联合专题班开设的课程。{DEMO_MARK}", "domains": domains},
+            {
+                "summary": f"东莞市委党校为联合专题班开设的课程。{DEMO_MARK}",
+                "outline": "一、背景与做法\n二、典型案例\n三、莞佛比较与研讨",
+                "target_audience": "佛山、东莞两市镇（街道）分管工业的领导干部",
+                "kind": kind,
+                "class_hours": Decimal("3"),
+                "domains": domains,
+            },
         )
         for title in DONGGUAN_COURSES
     ]
@@ -496,6 +540,7 @@ def _dongguan_resources(teacher) -> tuple[list[Lecturer], list[TeachingSite], li
 
 def _joint_class(users: dict, today: date, added: dict) -> TrainingClass | None:
     """The two-week joint class with 东莞市委党校; None when it exists already."""
+    dg_lecturers, dg_sites, dg_courses = _dongguan_resources(users)
     if TrainingClass.objects.filter(title=JOINT_TITLE, host__code="440600").exists():
         return None
     host = Organization.objects.get(code="440600")
@@ -520,11 +565,18 @@ def _joint_class(users: dict, today: date, added: dict) -> TrainingClass | None:
             "domains": list(ThematicDomain.objects.filter(code="industrial-system")),
         },
     )
-    dg_lecturers, dg_sites, dg_courses = _dongguan_resources(users["dongguan_teacher"])
     pools = Pools()
     fs_courses, fs_lecturers, fs_sites = pools.of(host)
     busy = Busy()
-    fs_sites = [s for s, capacity in fs_sites if (capacity or 0) >= 50]
+    # Sites big enough for the class whose owner has a demo curator to answer the visit.
+    owners = dict(
+        TeachingSite.objects.filter(pk__in=[s for s, _c in fs_sites]).values_list(
+            "id", "owner__code"
+        )
+    )
+    fs_sites = [
+        s for s, capacity in fs_sites if (capacity or 0) >= 50 and owners[s] in SITE_DECIDERS
+    ]
     for n, day in enumerate(days):
         foshan = n < 5
         where = "佛山" if foshan else "东莞"
@@ -554,9 +606,7 @@ def _joint_class(users: dict, today: date, added: dict) -> TrainingClass | None:
                 ),
             )
             added["sessions"] += 1
-    SiteVisit.objects.filter(session__training_class=cls).update(
-        status=VisitStatus.CONFIRMED, decided_at=timezone.now()
-    )
+    _confirm_visits(users, cls)
     reached = _status(cls.start_date, cls.end_date, today)
     for status in (ClassStatus.RUNNING, ClassStatus.FINISHED):
         if reached == ClassStatus.PLANNED or (
@@ -575,3 +625,14 @@ def _joint_class(users: dict, today: date, added: dict) -> TrainingClass | None:
         Evaluation.objects.bulk_create(answers, batch_size=BATCH)
         added["evaluations"] += len(answers)
     return cls
+
+
+def _confirm_visits(users: dict, cls: TrainingClass) -> None:
+    """Each site owner's curator confirms the class's visits, as they would on their page."""
+    visits = SiteVisit.objects.filter(
+        session__training_class=cls, status=VisitStatus.REQUESTED
+    ).select_related("site__owner")
+    for visit in visits.order_by("starts_at"):
+        services.visit_decide(
+            user=users[SITE_DECIDERS[visit.site.owner.code]], pk=visit.pk, confirm=True
+        )

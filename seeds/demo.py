@@ -27,6 +27,7 @@ USERS = [
     ("sanshui_curator", "三水区委党校审核员", "440607", "curator"),
     ("gaoming_curator", "高明区委党校审核员", "440608", "curator"),
     ("dongguan_teacher", "东莞市委党校教师", "441900", "teacher"),  # the joint class's partner
+    ("dongguan_curator", "东莞市委党校审核员", "441900", "curator"),  # publishes its resources
 ]
 # Each partner department that contributes demo cases gets a submitter: <abbr>_submitter.
 DEPARTMENT_SUBMITTERS = [

@@ -12,6 +12,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.audit.models import Action, AuditEvent
 from apps.classes import policy
 from apps.classes.models import (
     ClassStatus,
@@ -28,8 +29,11 @@ from apps.classes.services import classes_for
 from apps.classes.stats import class_stats
 from apps.courses.models import Course
 from apps.faculty.models import Lecturer
+from apps.jobs.queue import run_due_jobs
+from apps.notifications.models import Kind, Notification
 from apps.organizations.models import OrganizationKind
-from apps.teaching_sites.models import TeachingSite
+from apps.sharing.choices import Scope, Status
+from apps.teaching_sites.models import Lifecycle, LifecycleEvent, TeachingSite
 from seeds import demo
 from seeds.classes import JOINT_TITLE, seed_classes
 
@@ -169,17 +173,80 @@ def the_joint_class_with_dongguan():
     teacher = User.objects.get(username="dongguan_teacher")
     assert ("dongguan_teacher", "东莞市委党校教师", "441900", "teacher") in demo.USERS
     assert list(classes_for(teacher)) == [joint]
+    dongguan_published_what_the_joint_class_uses(joint)
+    site_owners_answered_the_visits(joint, visits)
+
+
+def dongguan_published_what_the_joint_class_uses(joint):
+    """A joint class uses what a school of another city has published, never its drafts: 东莞's
+    curator (a demo login) published them at its own scope, its sites admitted first."""
+    dongguan = joint.partners.get()
+    curator = User.objects.get(username="dongguan_curator")
+    assert ("dongguan_curator", "东莞市委党校审核员", "441900", "curator") in demo.USERS
+    usable = policy.usable_q(joint)
+    used = {
+        Course: Course.objects.filter(class_sessions__training_class=joint),
+        Lecturer: Lecturer.objects.filter(class_sessions__training_class=joint),
+        TeachingSite: TeachingSite.objects.filter(visits__session__training_class=joint),
+    }
+    for model, rows in used.items():
+        theirs = model.objects.filter(pk__in=rows.filter(owner=dongguan).values("pk"))
+        assert theirs.count() == {Course: 5, Lecturer: 3, TeachingSite: 5}[model]
+        assert set(theirs.values_list("status", "scope", "audience")) == {
+            (Status.PUBLISHED, Scope.PRIVATE, dongguan.pk)
+        }
+        assert set(theirs.values_list("reviewed_by__username", flat=True)) == {curator.username}
+        assert not rows.exclude(pk__in=model.objects.filter(usable).values("pk")).exists()
+    sites = used[TeachingSite].filter(owner=dongguan)
+    assert set(sites.values_list("lifecycle", flat=True)) == {Lifecycle.ADMITTED}
+    admitted = LifecycleEvent.objects.filter(site__in=sites, to_state=Lifecycle.ADMITTED)
+    assert admitted.count() == 5 and {e.user_id for e in admitted} == {curator.pk}
+
+
+def site_owners_answered_the_visits(joint, visits):
+    """Each visit confirmed by a curator of the site's owner through the service: on the
+    record, in the audit trail and told to the host's teachers."""
+    deciders = {v.visit.site.owner.code: v.visit.decided_by for v in visits}
+
+    assert {v.visit.status for v in visits} == {VisitStatus.CONFIRMED}
+    assert deciders["441900"].username == "dongguan_curator"
+    for visit in (v.visit for v in visits):
+        assert policy.can_decide_visit(visit.decided_by, visit.site)
+        assert visit.decided_at is not None
+    audited = AuditEvent.objects.filter(
+        action=Action.UPDATE,
+        content_type__model="sitevisit",
+        object_id__in=[v.visit.pk for v in visits],
+    )
+    assert {(e.object_id, e.user_id) for e in audited} == {
+        (v.visit.pk, v.visit.decided_by_id) for v in visits
+    }
+    run_due_jobs()
+    told = Notification.objects.filter(
+        kind=Kind.VISIT_DECIDED, recipient__username="muni_teacher", data__class=joint.pk
+    )
+    # The host's teachers are told of each answer about a site they may see (the Foshan ones;
+    # 东莞's sites are published at its own scope, out of the host's sight, so not those).
+    foshan = {v.pk for v in visits if v.visit.site.owner.code != "441900"}
+    assert len(foshan) == 5
+    assert foshan <= {n.data["session"] for n in told}
 
 
 def test_a_second_run_adds_nothing_and_a_fresh_run_makes_the_same_classes(seeded):
     before = signature()
     counts = (Session.objects.count(), Evaluation.objects.count(), SiteVisit.objects.count())
     users = {u.username: u for u in User.objects.all()}
+    codes = set(EvaluationCode.objects.values_list("code", flat=True))
+    published = Course.objects.filter(owner__code="441900").values_list("pk", "version")
 
     assert seed_classes(users, today=TODAY) == {"classes": 0, "sessions": 0, "evaluations": 0}
     assert signature() == before
     assert (Session.objects.count(), Evaluation.objects.count(), SiteVisit.objects.count()) == (
         counts
+    )
+    assert set(EvaluationCode.objects.values_list("code", flat=True)) == codes
+    assert set(published) == set(
+        Course.objects.filter(owner__code="441900").values_list("pk", "version")
     )
 
     TrainingClass.objects.filter(trainee_units__endswith=demo.DEMO_MARK).delete()
