@@ -18,21 +18,39 @@ school) as its partner. Every persona meets every action, each in a test of its 
     dept             a department, submitter    no    404   404   404      404   404
     trainee          no account (a code)        401   401   401   401      401   401
 
-A refused write leaves every row as it was. A trainee's code opens only its class's sessions
-to rate (tests/api/test_classes_api.py rates them); it opens nothing else.
+A refused write leaves every row as it was: the class, its timetable and codes, and what a
+write leaves beside them: an audit event, a queued notification job (the session asks to
+visit a site), a stored idempotent reply (the same refusals made again with API tokens and
+Idempotency-Keys). A trainee's code opens only its class's sessions to rate
+(tests/api/test_classes_api.py rates them); it opens nothing else.
 """
 
 import pytest
 from django.forms.models import model_to_dict
+from django_tasks_db.models import DBTaskResult
 from rest_framework.test import APIClient
 
 from apps.accounts.models import Membership, User
+from apps.api.models import IdempotencyKey
+from apps.audit.models import AuditEvent
 from apps.classes import services
-from apps.classes.models import EvaluationCode, Session, SessionLecturer, TrainingClass
+from apps.classes.models import (
+    EvaluationCode,
+    Session,
+    SessionLecturer,
+    SiteVisit,
+    TrainingClass,
+)
 from apps.organizations.models import Organization
 from apps.sharing.choices import Scope, Status
-from tests.factories import CourseFactory, LecturerFactory, TrainingClassFactory, slot
-from tests.helpers import assert_problem
+from tests.factories import (
+    CourseFactory,
+    LecturerFactory,
+    TeachingSiteFactory,
+    TrainingClassFactory,
+    slot,
+)
+from tests.helpers import assert_problem, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +85,7 @@ def world():
     shared = {"owner_code": "440600", "author": city, "status": Status.PUBLISHED}
     course = CourseFactory(scope=Scope.NETWORK, **shared)
     lecturer = LecturerFactory(scope=Scope.NETWORK, **shared)
+    site = TeachingSiteFactory(scope=Scope.NETWORK, capacity=60, **shared)
     dongguan = Organization.objects.get(code="441900")
     partner = User.objects.create_user(username="partner")
     Membership.objects.create(user=partner, organization=dongguan, role="teacher")
@@ -79,7 +98,7 @@ def world():
         data=services.SessionInput(begin, end, course.pk, [lecturer.pk]),
     )
     services.codes_issue(user=User.objects.get(username="tA_teacher"), class_pk=cls.pk, count=1)
-    return {"class": cls, "course": course, "lecturer": lecturer}
+    return {"class": cls, "course": course, "lecturer": lecturer, "site": site}
 
 
 def client_of(name):
@@ -90,16 +109,22 @@ def client_of(name):
 
 
 def state():
+    """Every row a write of the matrix could leave, its own and beside it."""
     return (
         [model_to_dict(c) for c in TrainingClass.objects.order_by("pk")],
         sorted(TrainingClass.partners.through.objects.values_list("pk", "organization_id")),
         [model_to_dict(s) for s in Session.objects.order_by("pk")],
         sorted(SessionLecturer.objects.values_list("session_id", "lecturer_id")),
+        sorted(SiteVisit.objects.values_list("pk", "status")),
         sorted(EvaluationCode.objects.values_list("code", flat=True)),
+        sorted(AuditEvent.objects.values_list("pk", "action", "object_id")),  # the trail
+        sorted(str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)),  # jobs
+        sorted(IdempotencyKey.objects.values_list("user_id", "key")),  # stored replies
     )
 
 
-def request(client, action, world):
+def request(client, action, world, **headers):
+    """``action`` on the world's class; ``headers``: a token's Idempotency-Key and If-Match."""
     cls = world["class"]
     url = f"/api/v1/classes/{cls.pk}/"
     if action == "list":
@@ -107,7 +132,7 @@ def request(client, action, world):
     if action == "read":
         return client.get(url)
     if action == "edit":
-        return client.patch(url, {"title": "改过的班名"}, format="json")
+        return client.patch(url, {"title": "改过的班名"}, format="json", **headers)
     if action == "session":
         begin, end = slot(cls, 1, "14:00", "16:00")
         body = {
@@ -115,11 +140,13 @@ def request(client, action, world):
             "ends_at": end.isoformat(),
             "course": world["course"].pk,
             "lecturers": [world["lecturer"].pk],
+            "site": world["site"].pk,  # asks the site's owner: a notification job
+            "visitors": 30,
         }
-        return client.post(f"{url}sessions/", body, format="json")
+        return client.post(f"{url}sessions/", body, format="json", **headers)
     if action == "move":
-        return client.post(f"{url}move/", {"status": "running"}, format="json")
-    return client.post(f"{url}codes/", {"count": 2}, format="json")
+        return client.post(f"{url}move/", {"status": "running"}, format="json", **headers)
+    return client.post(f"{url}codes/", {"count": 2}, format="json", **headers)
 
 
 @pytest.mark.parametrize("action", ACTIONS)
@@ -140,6 +167,48 @@ def test_the_matrix(world, name, action):
         return
     assert response.status_code == expected, response.content
     assert state() != before or action == "read"
+
+
+WRITES = ["edit", "session", "move", "codes"]
+
+
+def token_headers(world, name, action) -> dict:
+    version = TrainingClass.objects.get(pk=world["class"].pk).version
+    return {"HTTP_IDEMPOTENCY_KEY": f"{name}-{action}", "HTTP_IF_MATCH": f'"{version}"'}
+
+
+@pytest.mark.parametrize("action", WRITES)
+@pytest.mark.parametrize(
+    "name", [n for n, row in MATRIX.items() if n != "trainee" and row["edit"] >= 400]
+)
+def test_a_refused_token_write_changes_nothing_and_keeps_no_reply(world, name, action):
+    """With a token and an Idempotency-Key: the same refusal, no audit event, no job, and no
+    stored reply (a refusal does not use up its key)."""
+    expected = MATRIX[name][action]
+    client, _token = token_client(User.objects.get(username=name))
+    before = state()
+
+    response = request(client, action, world, **token_headers(world, name, action))
+
+    assert_problem(response, expected)
+    assert state() == before
+
+
+def test_a_granted_token_write_leaves_what_the_snapshot_looks_for(world):
+    """The control: the snapshot sees an accepted write's trail, job and stored reply."""
+    client, _token = token_client(User.objects.get(username="tA_teacher"))
+    audited, queued, replies = (
+        AuditEvent.objects.count(),
+        DBTaskResult.objects.count(),
+        IdempotencyKey.objects.count(),
+    )
+
+    response = request(client, "session", world, **token_headers(world, "tA_teacher", "session"))
+
+    assert response.status_code == 201, response.content
+    assert AuditEvent.objects.count() > audited
+    assert DBTaskResult.objects.count() > queued  # the visit request to the site's owner
+    assert IdempotencyKey.objects.count() == replies + 1
 
 
 @pytest.mark.parametrize("name", [n for n, row in MATRIX.items() if row["read"] == 200])
