@@ -19,6 +19,10 @@ data every run. A second run adds nothing (the demo's classes carry ``DEMO_MARK`
 trainees' units; the joint class is found by its title). Statuses follow the day of the
 first run.
 
+Evaluation codes are drawn with ``secrets`` (like ``services.codes_issue``), never from the
+seeded generator: the source must not tell anyone a valid code. The generator still decides
+how many codes, and the answers.
+
 The joint class (联合办班) goes through ``apps.classes.services`` like a person's would:
 hosted by the municipal school (440600) with 东莞市委党校 (441900) as partner, two weeks, ten
 lectures and ten site visits, the first week in 佛山 and the second in 东莞, with the Dongguan
@@ -34,6 +38,7 @@ visited. Each site owner's curator then confirms the visits through ``services.v
 from __future__ import annotations
 
 import random
+import secrets
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -409,10 +414,12 @@ def _timetables(classes, pools: Pools, busy: Busy, rng: random.Random) -> list[S
     return sessions
 
 
-def _codes(rng: random.Random, n: int, taken: set[str]) -> list[str]:
+def _codes(n: int, taken: set[str]) -> list[str]:
+    """``n`` new evaluation codes, none in ``taken`` (which they join): drawn with ``secrets``,
+    so that no one can work a valid code out of this file and its seed."""
     codes = []
     while len(codes) < n:
-        code = "".join(rng.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+        code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
         if code not in taken:
             taken.add(code)
             codes.append(code)
@@ -429,7 +436,7 @@ def _evaluations(classes, sessions, rng: random.Random, today: date) -> int:
     for cls in classes[::EVALUATED_EVERY]:
         if not by_class.get(cls.pk):
             continue
-        for code in _codes(rng, min(cls.trainee_count, 30), taken):
+        for code in _codes(min(cls.trainee_count, 30), taken):
             row = EvaluationCode(training_class=cls, code=code)
             codes.append(row)
             answered.append((row, by_class[cls.pk]))
@@ -618,7 +625,7 @@ def _joint_class(users: dict, today: date, added: dict) -> TrainingClass | None:
         rng = random.Random(441900)
         taken = set(EvaluationCode.objects.values_list("code", flat=True))
         codes = EvaluationCode.objects.bulk_create(
-            EvaluationCode(training_class=cls, code=code) for code in _codes(rng, 50, taken)
+            EvaluationCode(training_class=cls, code=code) for code in _codes(50, taken)
         )
         sessions = list(cls.sessions.all())
         answers = [_answer(c, s, rng) for c in codes for s in sessions if rng.random() < 0.7]

@@ -25,7 +25,7 @@ from apps.classes.models import (
     TrainingClass,
     VisitStatus,
 )
-from apps.classes.services import classes_for
+from apps.classes.services import CODE_ALPHABET, CODE_LENGTH, classes_for
 from apps.classes.stats import class_stats
 from apps.courses.models import Course
 from apps.faculty.models import Lecturer
@@ -252,3 +252,19 @@ def test_a_second_run_adds_nothing_and_a_fresh_run_makes_the_same_classes(seeded
     TrainingClass.objects.filter(trainee_units__endswith=demo.DEMO_MARK).delete()
     seed_classes(users, today=TODAY)
     assert signature() == before
+    evaluation_codes_cannot_be_worked_out_from_the_source(codes)
+
+
+def evaluation_codes_cannot_be_worked_out_from_the_source(earlier: set[str]):
+    """The same seeded classes, but new codes: they come from ``secrets``, not the seed."""
+    codes = list(EvaluationCode.objects.values_list("code", flat=True))
+    joint = set(
+        EvaluationCode.objects.filter(training_class__title=JOINT_TITLE).values_list(
+            "code", flat=True
+        )
+    )
+
+    assert len(set(codes) - earlier) > 5_000  # the network's classes got new codes …
+    assert len((earlier & set(codes)) - joint) <= 2  # … not the ones they had (by chance, a few)
+    assert len(codes) == len(set(codes))
+    assert all(len(c) == CODE_LENGTH and set(c) <= set(CODE_ALPHABET) for c in codes)
