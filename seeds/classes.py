@@ -171,17 +171,27 @@ def _status(start: date, end: date, today: date) -> str:
 
 class Busy:
     """Who is taken when: lecturers and sites by (day, slot), including what the database
-    already holds (so a second generator never clashes with the first)."""
+    already holds (so a second generator, or a second run, never clashes with the first).
 
-    def __init__(self):
+    ``lecturers`` and ``sites``: conditions on ``Lecturer`` and ``TeachingSite`` naming the
+    ones the generator may use (None: all of them), so only their slots are read."""
+
+    def __init__(self, *, lecturers: Q | None = None, sites: Q | None = None):
         self.lecturers: set[tuple[int, date, int]] = set()
         self.sites: set[tuple[int, date, int]] = set()
-        for model, key, target, extra in (
-            (SessionLecturer, "lecturer_id", self.lecturers, {}),
-            (SiteVisit, "site_id", self.sites, {"status": VisitStatus.DECLINED}),
+        seats = SessionLecturer.objects.all()
+        if lecturers is not None:
+            seats = seats.filter(lecturer__in=Lecturer.objects.filter(lecturers).values("pk"))
+        visits = SiteVisit.objects.exclude(status=VisitStatus.DECLINED)
+        if sites is not None:
+            visits = visits.filter(site__in=TeachingSite.objects.filter(sites).values("pk"))
+        for rows, key, target in (
+            (seats, "lecturer_id", self.lecturers),
+            (visits, "site_id", self.sites),
         ):
-            rows = model.objects.exclude(**extra) if extra else model.objects.all()
-            for pk, starts, ends in rows.values_list(key, "starts_at", "ends_at"):
+            for pk, starts, ends in rows.values_list(key, "starts_at", "ends_at").iterator(
+                chunk_size=BATCH
+            ):
                 day = timezone.localtime(starts).date()
                 for slot in range(len(SLOTS)):
                     begin, finish = _at(day, slot)

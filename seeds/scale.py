@@ -27,7 +27,7 @@ from functools import cache
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import F, Max, Value
+from django.db.models import F, Max, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -763,8 +763,9 @@ def add_classes(
 ) -> dict[str, int]:
     """Classes hosted by the generated cities' schools (Foshan has the demo's), grown with the
     libraries: each with two to four sessions teaching its city's published network courses
-    with its city's lecturers, no lecturer in two places at once. Written like the resources
-    (ids assigned here, COPY on PostgreSQL); no site visits or evaluations at this scale."""
+    with its city's lecturers, no lecturer in two places at once, across runs too (the slots
+    its lecturers already hold are read first). Written like the resources (ids assigned here,
+    COPY on PostgreSQL); no site visits or evaluations at this scale."""
     from apps.classes.models import (
         ClassTheme,
         ClassType,
@@ -801,7 +802,16 @@ def add_classes(
     themes = list(ClassTheme.objects.order_by("position").values_list("id", "manufacturing_first"))
     first = [t for t, flag in themes if flag] or [t for t, _f in themes]
     other = [t for t, flag in themes if not flag] or first
-    busy = Busy()
+    # The slots an earlier run (or the demo) gave the lecturers this run may use, so that a
+    # second run never puts one in two places (PostgreSQL would refuse the COPY); no visits here.
+    busy = Busy(
+        lecturers=Q(
+            status=Status.PUBLISHED,
+            scope=Scope.NETWORK,
+            audience_id__in=sorted({o.city_id for o in hosts}),
+        ),
+        sites=Q(pk__in=[]),
+    )
     today = timezone.localdate()
     now = timezone.now()
     class_columns = [

@@ -4,6 +4,7 @@ Run small here (a few hundred resources); the benchmark runs it at a million.
 """
 
 import itertools
+import random
 
 import pytest
 from django.core.management import call_command
@@ -145,3 +146,24 @@ def test_classes_grow_with_the_libraries_in_the_generated_cities(scaled):
     assert TrainingClass.objects.count() == class_target(RESOURCES)
     call_command("seed_scale", "--resources", str(RESOURCES + 200), verbosity=0)
     assert TrainingClass.objects.count() == class_target(RESOURCES + 200)
+
+
+def test_a_second_run_of_classes_reads_the_slots_the_first_one_took(scaled):
+    """The same draws twice (the same random seed): the second run finds the lecturers the first
+    one booked taken and picks others, never one in two places (PostgreSQL would refuse the
+    COPY: the exclusion constraint), and still fills its classes' timetables."""
+    from apps.classes.models import Session, SessionLecturer, TrainingClass
+    from seeds.scale import add_classes, class_target, load_tree
+
+    TrainingClass.objects.all().delete()
+    tree = load_tree()
+    first = add_classes(RESOURCES, tree, rng=random.Random(7), progress=lambda _m: None)
+    second = add_classes(2 * RESOURCES, tree, rng=random.Random(7), progress=lambda _m: None)
+
+    assert first["classes"] == second["classes"] == class_target(RESOURCES)
+    assert TrainingClass.objects.count() == class_target(2 * RESOURCES)
+    assert second["sessions"] >= first["sessions"] * 0.9
+    assert Session.objects.count() == first["sessions"] + second["sessions"]
+    seats = sorted(SessionLecturer.objects.values_list("lecturer_id", "starts_at", "ends_at"))
+    for (a, _s, end), (b, start, _e) in itertools.pairwise(seats):
+        assert a != b or start >= end
