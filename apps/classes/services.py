@@ -478,7 +478,7 @@ def _resolve(training_class: TrainingClass, data: SessionInput):
     visitors = None
     if data.site is not None:
         (site,) = _usable(TeachingSite, training_class, [data.site], "site", orgs)
-        own = site.owner_id in {o.pk for o in orgs}
+        own = site.owner_id == training_class.host_id
         if site.lifecycle == Lifecycle.RETIRED or (
             not own and site.lifecycle != Lifecycle.ADMITTED
         ):
