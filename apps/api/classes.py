@@ -32,7 +32,6 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from apps.accounts.actor import actor_for
 from apps.accounts.client import client_address
 from apps.classes import guard, policy, services, stats
 from apps.classes.models import (
@@ -627,7 +626,7 @@ class TrainingClassViewSet(viewsets.GenericViewSet):
 
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def stats(self, request):
-        if not actor_for(request.user).seats:
+        if not policy.can_read_stats(request.user):
             raise ActionDenied(_("The training figures are for members of the network."))
         given = StatsQuerySerializer(data=request.query_params)
         given.is_valid(raise_exception=True)
