@@ -21,8 +21,8 @@ BIGINT = 2**63  # ids are 64-bit: a longer number names nothing (and is no query
 
 KINDS_HELP = (
     "submitted 已提交待审核, published 已发布, rejected 已退回, withdrawn 已撤回, reused 被复用,"
-    " source_updated 来源已更新, source_withdrawn 来源已撤回, site_lifecycle 基地状态变化, visit_requested 班次申请现场教学,"
-    " visit_decided 基地答复现场教学申请。"
+    " source_updated 来源已更新, source_withdrawn 来源已撤回, site_lifecycle 基地状态变化,"
+    " visit_requested 班次申请现场教学, visit_decided 基地答复现场教学申请。"
 )
 
 
