@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     TOKEN_REVOKE = "token_revoke", _("API token revoked")
     TOKEN_CHANGE = "token_change", _("API token changed")
     TOKEN_DELETE = "token_delete", _("API token deleted")
+    ARCHIVE = "archive", _("Audit months archived")
 
 
 class Source(models.TextChoices):
