@@ -233,6 +233,11 @@ EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", "5000"))
 EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "2000"))
 IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", "500"))
 EXPORT_JOB_MAX_ROWS = int(os.environ.get("EXPORT_JOB_MAX_ROWS", "100000"))
+# The audit log by month (PostgreSQL; apps/audit/partitions.py, docs/operations.md):
+# partitions made ahead, months past the retention (0: keep all) archived then dropped.
+AUDIT_PARTITION_MONTHS_AHEAD = int(os.environ.get("AUDIT_PARTITION_MONTHS_AHEAD", "3"))
+AUDIT_RETENTION_MONTHS = int(os.environ.get("AUDIT_RETENTION_MONTHS", "0"))
+AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
 ATTACHMENT_MAX_PIXELS = int(float(os.environ.get("ATTACHMENT_MAX_MEGAPIXELS", "40")) * 1_000_000)
 API_TOKENS_PER_USER = int(os.environ.get("API_TOKENS_PER_USER", "10"))
 API_SESSION_RATE = os.environ.get("API_SESSION_RATE", "1200/min")
