@@ -75,6 +75,17 @@ Append-only
     without database constraints (``on_delete=DO_NOTHING``): deleting a user never
     has to touch the log, and the username is kept as it was.
 
+By month (PostgreSQL only)
+    Migration 0005 partitions the table by RANGE on ``occurred_at``: one partition per
+    Asia/Shanghai calendar month (``audit_auditevent_pYYYYMM``) and a DEFAULT partition,
+    under the same table name, so the model and every query are unchanged. The primary key
+    is (id, occurred_at); ids still come from one sequence. ``partitions.py``: ``ensure``
+    makes the months ahead (``AUDIT_PARTITION_MONTHS_AHEAD``) and moves strays out of
+    DEFAULT; ``archive`` writes each month older than ``AUDIT_RETENTION_MONTHS`` (0: keep
+    all) to a gzip'd CSV under ``AUDIT_ARCHIVE_DIR``, verifies it read back, and only then
+    drops the partition, recording an ``archive`` event. ``manage.py audit_partitions
+    [--archive]``, run daily by a systemd timer (docs/operations.md).
+
 Who reads it
     A resource's history: ``GET /api/v1/<library>/{id}/history/`` and a "History"
     section on its page, for curators and admins of the owner or the audience
