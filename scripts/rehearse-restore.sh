@@ -7,14 +7,16 @@
 #   3. back up (manage.py backup), wipe (drop the database, delete the media directory),
 #      restore (manage.py restore, which verifies against the manifest itself);
 #   4. record the three again and compare: any difference fails, loudly.
-# The database URL's server comes from CI_DATABASE_URL (default: postgres on 127.0.0.1:5432).
+# The database URL's server comes from CI_DATABASE_URL (default: postgres on 127.0.0.1:5432);
+# REHEARSAL_DATABASE names the database (default resource_platform_rehearsal), so that two
+# rehearsals on one server do not take over each other's.
 # About a minute (migrate and seed_demo are most of it). The work directory is removed on success and kept on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=.venv/bin/python
 BASE_URL="${CI_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/resource_platform}"
-NAME=resource_platform_rehearsal
+NAME="${REHEARSAL_DATABASE:-resource_platform_rehearsal}"
 SERVER="${BASE_URL%/*}"
 MAINTENANCE="$SERVER/postgres"
 export DATABASE_URL="$SERVER/$NAME"
