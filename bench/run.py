@@ -10,7 +10,9 @@ session for the teacher; start gunicorn with ``platform/gunicorn.conf.py`` and
 ``bench.settings``; check every scenario once (status and content, so a redirect to the
 sign-in page can never pass for a fast page); then run wrk against each scenario from a
 second process on loopback, the floor in the same run, and print requests per second,
-p50/p99 latency and the share of the floor. Results also go to ``var/bench/<size>.json``.
+p50/p99 latency and the share of the floor. Last, the mixed workload (``bench.mixed``):
+many readers in different seats with varied requests and a few writes, with the list
+cache's hit ratio during it. Results also go to ``var/bench/<size>.json``.
 
 Exit status: 1 when a scenario answers with an error or the server cannot start; the
 targets are reported, not enforced (the numbers depend on the machine).
@@ -29,10 +31,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
+
+from bench import mixed
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -48,7 +53,7 @@ class Scenario:
     name: str
     path: str
     auth: str  # "token", "session", "none" or "partner"
-    kind: str  # "floor", "list", "search", "detail", "submit"
+    kind: str  # "floor", "list", "search", "detail", "submit", "mixed"
     target_share: float | None = None  # of the floor's requests per second
     target_p99_ms: float | None = None
     method: str = "GET"
@@ -68,6 +73,7 @@ class Result:
     target_share: float | None = None
     target_p99_ms: float | None = None
     notes: list[str] = field(default_factory=list)
+    list_cache_hit_ratio: float | None = None  # measured for the mixed workload
 
 
 def scenarios(detail_id: int, class_id: int, year: int) -> list[Scenario]:
@@ -140,8 +146,9 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
 
 
-def prepare(env: dict[str, str]) -> dict:
-    """Tokens, a session and the detail id, made through the platform's own code."""
+def prepare(env: dict[str, str], readers: int = 0) -> dict:
+    """Tokens, a session and the detail id, made through the platform's own code; and the
+    mixed workload's ``readers`` (``bench.mixed.make_readers``)."""
     os.environ.update(env)
     sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
     import django
@@ -193,6 +200,8 @@ def prepare(env: dict[str, str]) -> dict:
         "classes": timetable._meta.model._base_manager.count(),
         "year": timezone.localdate().year,
         "counts": {str(k): v for k, v in counts.items()},
+        "mixed_readers": mixed.make_readers(readers) if readers else [],
+        "vocabulary": mixed.vocabulary(),
     }
 
 
@@ -222,6 +231,9 @@ def start_server(
             "ACCESS_LOG": "",
             "REQUEST_LOG_LEVEL": "WARNING",  # a log line per request would flood the output
             "MAX_REQUESTS": "0",
+            # As in production (platform/systemd): /metrics adds up every worker's counters,
+            # which is how the mixed workload reads the list cache's hits and misses.
+            "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="bench-prometheus-"),
             **({} if list_cache else {"LIST_CACHE_SECONDS": "0"}),
         },
         cwd=ROOT,
@@ -291,8 +303,8 @@ def request(port: int, method: str, path: str, headers: dict, body: bytes | None
 
 def check(port: int, scenario: Scenario, prep: dict) -> None:
     """One request before the load: the right status and real content, or stop."""
-    if scenario.method == "POST":
-        return  # checked by its own run: wrk counts every non-2xx answer
+    if scenario.method == "POST" or scenario.kind == "mixed":
+        return  # checked by its own run: the Lua script counts every unexpected answer
     status, body = request(port, "GET", scenario.path, headers_for(scenario, prep))
     if status != 200:
         raise SystemExit(f"{scenario.name}: {scenario.path} answered {status}, not 200")
@@ -319,7 +331,10 @@ def run_wrk(port: int, scenario: Scenario, prep: dict, *, seconds: float, connec
     command += ["--latency"]
     command += ["--timeout", "10s"]
     env = dict(os.environ)
-    if scenario.method == "POST":
+    if scenario.kind == "mixed":
+        command += ["-s", str(ROOT / "bench" / "wrk" / "mixed.lua")]
+        env.update(BENCH_MIXED=prep["mixed_file"], BENCH_RUN=str(time.time_ns()))
+    elif scenario.method == "POST":
         command += ["-s", str(ROOT / "bench" / "wrk" / "partner_case.lua")]
         env.update(BENCH_TOKEN=prep["partner_token"], BENCH_RUN=str(time.time_ns()))
     else:
@@ -339,6 +354,10 @@ def run_wrk(port: int, scenario: Scenario, prep: dict, *, seconds: float, connec
     if unexpected is None:
         raise SystemExit(f"{scenario.name}: wrk did not report the statuses:\n{output}")
     errors = int(unexpected.group(1))
+    notes = [
+        f"{name.lower()}: {n}"
+        for name, n in re.findall(r"^(Server errors|Conflicts|Writes): (\d+)$", output, re.M)
+    ]
     socket_errors = r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)"
     if match := re.search(socket_errors, output):
         errors += sum(int(n) for n in match.groups())
@@ -352,7 +371,42 @@ def run_wrk(port: int, scenario: Scenario, prep: dict, *, seconds: float, connec
         errors=errors,
         target_share=scenario.target_share,
         target_p99_ms=scenario.target_p99_ms,
+        notes=notes,
     )
+
+
+def fetcher(port: int):
+    """``fetch(path, auth)`` for ``bench.mixed``: auth is ``{"a": token}``, ``{"c": cookie}``
+    or ``{}``."""
+
+    def fetch(path: str, auth: dict):
+        headers = {"Accept-Language": "zh-hans"}
+        if auth.get("a"):
+            headers["Authorization"] = f"Bearer {auth['a']}"
+        if auth.get("c"):
+            headers["Cookie"] = auth["c"]
+        return request(port, "GET", path, headers)
+
+    return fetch
+
+
+def prepare_mixed(port: int, prep: dict, write_share: float) -> Scenario:
+    """The readers' request lists, built against the running server (a real first page for
+    the cursor), written for ``bench/wrk/mixed.lua``; the scenario that runs them."""
+    requests, writers = mixed.build(
+        prep["mixed_readers"], prep["vocabulary"], fetcher(port), write_share=write_share
+    )
+    path = ROOT / "var" / "bench" / f"mixed-{port}.lua"
+    mixed.write_lua(path, requests, writers)
+    prep["mixed_file"] = str(path)
+    share = sum(1 for r in requests if "w" in r) / len(requests)
+    print(
+        f"Mixed workload: {len(prep['mixed_readers'])} readers, {len(requests)} requests "
+        f"in the cycle, {share:.1%} writes by {len(writers)} writers",
+        flush=True,
+    )
+    name = f"mixed workload ({len(prep['mixed_readers'])} readers, writes {share:.1%})"
+    return Scenario(name, "/", "mixed", "mixed", 0.4, 100)
 
 
 # ---- the report -----------------------------------------------------------------------------
@@ -409,11 +463,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--smoke", action="store_true", help="tiny data, one second per scenario (CI)"
     )
+    parser.add_argument(
+        "--readers", type=int, default=20, help="readers of the mixed workload (0: none)"
+    )
+    parser.add_argument(
+        "--only",
+        metavar="TEXT",
+        help="run only the scenarios whose name contains TEXT (and the floor), e.g. mixed",
+    )
+    parser.add_argument(
+        "--write-share", type=float, default=mixed.WRITE_SHARE, help="of the mixed requests"
+    )
     args = parser.parse_args(argv)
     default_url = DEFAULT_URL + ("_smoke" if args.smoke else "")
     database_url = os.environ.get("BENCH_DATABASE_URL", default_url)
     if args.smoke:
         args.resources, args.schools, args.duration, args.warmup = 400, 60, 1.0, 0.0
+        args.readers = min(args.readers, 12)
     if shutil.which("wrk") is None:
         print("wrk is not installed: run `bash scripts/install-bench-tools.sh`.", file=sys.stderr)
         return 1
@@ -425,19 +491,31 @@ def main(argv: list[str] | None = None) -> int:
         manage(env, "seed_demo")
         sizes = ["--schools", str(args.schools), "--resources", str(args.resources)]
         manage(env, "seed_scale", *sizes)
-    prep = prepare(env)
+    prep = prepare(env, args.readers)
     print(f"Data: {prep['counts']}, training classes: {prep['classes']}", flush=True)
 
     server = start_server(env, args.port, args.workers, list_cache=not args.cold)
     results: list[Result] = []
     try:
-        for scenario in scenarios(prep["detail_id"], prep["class_id"], prep["year"]):
+        plan = scenarios(prep["detail_id"], prep["class_id"], prep["year"])
+        if prep["mixed_readers"]:
+            plan.append(prepare_mixed(args.port, prep, args.write_share))
+        if args.only:
+            plan = [s for s in plan if s.kind == "floor" or args.only in s.name]
+        for scenario in plan:
             check(args.port, scenario, prep)
             if args.warmup:
                 run_wrk(args.port, scenario, prep, seconds=args.warmup, connections=2)
+            if scenario.kind == "mixed":
+                before = mixed.list_cache_counts(fetcher(args.port))
             result = run_wrk(
                 args.port, scenario, prep, seconds=args.duration, connections=args.concurrency
             )
+            if scenario.kind == "mixed":
+                ratio = mixed.hit_ratio(before, mixed.list_cache_counts(fetcher(args.port)))
+                result.list_cache_hit_ratio = ratio
+                hits = "off" if ratio is None else f"{ratio:.0%}"
+                result.name += f", list-cache hits {hits}"
             results.append(result)
             print(
                 f"  {result.name}: {result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, "

@@ -174,7 +174,14 @@ def build_tree(schools: int, *, rng: random.Random, progress: Progress) -> int:
     remaining = max(0, schools - existing)
     if remaining == 0:
         return added
-    n_cities = max(1, min(len(text.CITIES), remaining // 40))
+    # A city whose code is taken already (the demo's external school 东莞, 441900) is skipped.
+    taken = set(
+        Organization.objects.values_list("code", flat=True).filter(
+            code__in=[code for code, _name in text.CITIES]
+        )
+    )
+    free = [(code, name) for code, name in text.CITIES if code not in taken]
+    n_cities = max(1, min(len(free), remaining // 40))
     per_city = remaining // n_cities
     n_districts = max(1, min(9, per_city // 8))
     n_towns = max(0, (per_city - 1 - n_districts) // n_districts)
@@ -185,10 +192,10 @@ def build_tree(schools: int, *, rng: random.Random, progress: Progress) -> int:
     MUNICIPAL = OrganizationKind.MUNICIPAL
     cities = Organization.objects.bulk_create(
         _new_org(code, f"中共{name}市委党校", f"{name}市委党校", MUNICIPAL, province)
-        for code, name in text.CITIES[:n_cities]
+        for code, name in free[:n_cities]
     )
     districts, departments = [], []
-    for city, (_code, city_name) in zip(cities, text.CITIES, strict=False):
+    for city, (_code, city_name) in zip(cities, free, strict=False):
         for i in range(n_districts):
             place = next(place_iter)
             districts.append(
