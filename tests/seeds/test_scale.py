@@ -167,3 +167,19 @@ def test_a_second_run_of_classes_reads_the_slots_the_first_one_took(scaled):
     seats = sorted(SessionLecturer.objects.values_list("lecturer_id", "starts_at", "ends_at"))
     for (a, _s, end), (b, start, _e) in itertools.pairwise(seats):
         assert a != b or start >= end
+
+
+def test_a_city_whose_code_is_taken_is_skipped_not_fatal(db):
+    """东莞's party school is in the network as another city's school (441900); a tree of every
+    generated city skips 东莞 instead of failing on its code (``make bench`` at 2,000 schools
+    did)."""
+    external = Organization.objects.get(code="441900")
+    call_command("seed_scale", "--schools", "900", "--resources", "40", verbosity=0)
+
+    external.refresh_from_db()
+    assert external.kind == OrganizationKind.EXTERNAL and external.parent is None
+    generated = Organization.objects.filter(kind=OrganizationKind.MUNICIPAL).exclude(
+        code=FOSHAN_CODE
+    )
+    assert generated.count() == 19  # the 20 other cities of the vocabulary but 东莞
+    assert not Organization.objects.filter(code__startswith="4419").exclude(pk=external.pk)
