@@ -31,7 +31,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -233,7 +232,8 @@ def start_server(
             "MAX_REQUESTS": "0",
             # As in production (platform/systemd): /metrics adds up every worker's counters,
             # which is how the mixed workload reads the list cache's hits and misses.
-            "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="bench-prometheus-"),
+            # One directory per port (gunicorn.conf.py empties it when the server starts).
+            "PROMETHEUS_MULTIPROC_DIR": str(ROOT / "var" / "bench" / f"prometheus-{port}"),
             **({} if list_cache else {"LIST_CACHE_SECONDS": "0"}),
         },
         cwd=ROOT,
