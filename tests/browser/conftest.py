@@ -220,7 +220,7 @@ def world(transactional_db, browser_settings):
     Idempotent, so it also works on the first test of a run, when the session's
     personas (tests/conftest.py) are still in the database.
     """
-    call_command("loaddata", "organizations", "taxonomy", verbosity=0)
+    call_command("loaddata", "organizations", "taxonomy", "class_themes", verbosity=0)
     return World()
 
 

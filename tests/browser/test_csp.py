@@ -19,7 +19,7 @@ from apps.sharing import services
 from tests.factories import CaseFactory, CourseFactory, LecturerFactory, TeachingSiteFactory
 
 from .steps import sign_in
-from .test_dashboard import CHARTS, EXPECTED, PAINTED
+from .test_dashboard import CHARTS, EXPECTED, PAINTED, held_class
 
 pytestmark = pytest.mark.browser
 
@@ -59,6 +59,7 @@ def test_the_dashboard_charts_render_under_the_policy(world, page, live_server):
     world.published(CaseFactory, owner_code="440604", domains=["industrial-system"])
     world.published(TeachingSiteFactory, owner_code="440604010", domains=["industrial-system"])
     services.resource_reuse(Course, user=teacher, pk=course.pk, target_code="440604010")
+    held_class()
 
     sign_in(page, "muni_curator")
     response = page.goto("/dashboard/")

@@ -21,15 +21,33 @@ EXPECTED = [
     "chart-domains",
     "chart-gaps",
     "chart-flows",
-    "chart-manufacturing",
+    "chart-classes",
 ]
+
+
+def held_class():
+    """A specialised manufacturing-first class held this week: the classes gauge has a value."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.classes.models import ClassTheme
+    from tests.factories import TrainingClassFactory
+
+    day = timezone.localdate() - timedelta(days=3)
+    return TrainingClassFactory(
+        start_date=day,
+        end_date=day,
+        status="finished",
+        theme=ClassTheme.objects.get(code="manufacturing-first"),
+    )
 
 
 def test_curator_sees_the_dashboard_charts_render(world, page, shot):
     world.user("muni_curator")
     teacher = world.user("tA_teacher")
     # Enough for every chart to have data: all four libraries, three tiers, two domains,
-    # manufacturing-themed and other courses, and reuses (the flow chart).
+    # reuses (the flow chart) and a class held (the manufacturing gauge).
     city = [
         world.published(CourseFactory, title="制造业当家专题讲座", domains=["industrial-system"]),
         world.published(CourseFactory, title="科技金融的佛山探索", domains=["finance"]),
@@ -39,6 +57,7 @@ def test_curator_sees_the_dashboard_charts_render(world, page, shot):
     world.published(TeachingSiteFactory, owner_code="440604010", domains=["industrial-system"])
     for course in city:
         services.resource_reuse(Course, user=teacher, pk=course.pk, target_code="440604010")
+    held_class()
 
     sign_in(page, "muni_curator")
     page.locator("nav.main").get_by_role("link", name=zh("Network dashboard")).click()

@@ -24,7 +24,7 @@ TOWN = "440604010"  # 禅城区祖庙街道党校
 
 def test_a_trainee_rates_a_session_and_the_course_page_shows_it(world, context, page, shot):
     teacher = world.user("tA_teacher")
-    world.user("tA_viewer")
+    world.user("tA_curator")
     course = world.published(
         CourseFactory, owner_code=TOWN, scope=Scope.DISTRICT, title="村级工业园改造实务"
     )
@@ -86,8 +86,8 @@ def test_a_trainee_rates_a_session_and_the_course_page_shows_it(world, context, 
     assert (answer.session_id, answer.content, answer.delivery) == (session.pk, 5, 4)
     shot(page, "answered")
 
-    # A member of the course's school sees the rating (and the comment) on the course's page.
-    sign_in(page, "tA_viewer")
+    # A curator of the course's school sees the rating and the comment on the course's page.
+    sign_in(page, "tA_curator")
     page.goto(f"/library/courses/{course.pk}/")
     taught = page.locator("section.taught")
     expect(taught.locator("h2").first).to_have_text(zh("Taught in classes"))
