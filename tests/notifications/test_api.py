@@ -228,11 +228,16 @@ def test_the_list_costs_the_same_for_3_and_30_and_never_counts(auth, api, teache
 
 
 def test_me_counts_unread_in_one_more_query(api, teacher, own):
-    fill(teacher, own, 30)
     client = api("tA_teacher")
     client.get("/api/v1/me/")
+    # Nothing unread (most people, most of the time): session, user, the user with memberships
+    # and schools (3), then one look at the partial index of unread rows, and nothing else.
+    nothing = count_queries(client, "/api/v1/me/")
+    assert len(nothing) == 6, [q["sql"] for q in nothing.captured_queries]
+    assert client.get("/api/v1/me/").json()["unread_notifications"] == 0
+    fill(teacher, own, 30)
     captured = count_queries(client, "/api/v1/me/")
-    # session, user, the user with memberships and schools (3), then the reader's seats and
-    # the unread count (the lineage is a subquery of the count): two more than without it
-    assert len(captured) == 7, [q["sql"] for q in captured.captured_queries]
+    # With unread rows: then the reader's seats and the count of the readable ones (the
+    # lineage is a subquery of the count).
+    assert len(captured) == 8, [q["sql"] for q in captured.captured_queries]
     assert client.get("/api/v1/me/").json()["unread_notifications"] == 30
