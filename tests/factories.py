@@ -122,6 +122,24 @@ LIBRARY_FACTORIES = {
 }
 
 
+def author_at(code: str):
+    """Somebody seated at ``code`` (a resource needs an author): its first member."""
+    from apps.accounts.models import Membership
+
+    return Membership.objects.filter(organization__code=code).order_by("pk").first().user
+
+
+def published(factory, owner_code: str = "440600", scope: str = Scope.NETWORK, **kw):
+    """A published resource of ``factory``'s library, owned by ``owner_code``."""
+    return factory(
+        owner_code=owner_code,
+        status=Status.PUBLISHED,
+        scope=scope,
+        author=author_at(owner_code),
+        **kw,
+    )
+
+
 class TrainingClassFactory(factory.django.DjangoModelFactory):
     """A planned two-day specialised class of 祖庙街道党校 (host by code)."""
 

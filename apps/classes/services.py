@@ -18,7 +18,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from apps.accounts.actor import Actor, actor_for
 from apps.audit.models import Action
@@ -33,8 +32,8 @@ from apps.sharing.exceptions import (
     InvalidInput,
     InvalidTransition,
     ResourceNotFound,
-    SharingError,
 )
+from apps.sharing.services import VersionMismatch
 from apps.teaching_sites.models import Lifecycle, TeachingSite
 
 from . import policy
@@ -71,14 +70,10 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 
 
-class PreconditionFailed(SharingError):
-    status_code = 412
-    default_message = gettext_lazy("It has changed since you read it: reload it and try again.")
-
-
 def _check_version(obj, expected_version) -> None:
+    """``If-Match`` named an older version: the engine's 412 (``VersionMismatch``)."""
     if expected_version is not None and expected_version != obj.version:
-        raise PreconditionFailed(
+        raise VersionMismatch(
             _("It has changed since you read it (now version %(v)s): reload and try again.")
             % {"v": obj.version}
         )

@@ -15,7 +15,7 @@ hosted by an organisation and the schools below it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
@@ -66,34 +66,49 @@ def held_classes(*, year: int | None = None, within: Organization | None = None)
     return classes
 
 
-def class_stats(*, year: int | None = None, within: Organization | None = None) -> ClassStats:
-    """The figures for one period and part of the network: two queries."""
-    classes = held_classes(year=year, within=within)
-    totals = classes.aggregate(
-        classes=Count("pk"),
-        trainee_times=Sum("trainee_count"),
-        specialised=Count("pk", filter=Q(class_type=ClassType.SPECIALISED)),
-        manufacturing_first=Count(
-            "pk",
-            filter=Q(class_type=ClassType.SPECIALISED, theme__manufacturing_first=True),
+def _class_figures() -> dict:
+    """The per-class aggregates, by name (one query: alone, or grouped)."""
+    return {
+        "classes": Count("pk"),
+        "trainee_times": Sum("trainee_count"),
+        "specialised": Count("pk", filter=Q(class_type=ClassType.SPECIALISED)),
+        "manufacturing_first": Count(
+            "pk", filter=Q(class_type=ClassType.SPECIALISED, theme__manufacturing_first=True)
         ),
-    )
+    }
+
+
+def _session_figures() -> dict:
     length = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
-    taught = Session.objects.filter(training_class__in=classes.values("pk")).aggregate(
-        sessions=Count("pk"), length=Sum(length)
-    )
-    specialised = totals["specialised"] or 0
-    first = totals["manufacturing_first"] or 0
-    hours = taught["length"].total_seconds() / 3600 if taught["length"] else 0.0
+    return {"sessions": Count("pk"), "length": Sum(length)}
+
+
+def _stats(classes: dict, taught: dict) -> ClassStats:
+    """One ``ClassStats`` from a row of ``_class_figures`` and one of ``_session_figures``
+    (hours unrounded, so that sums of them stay exact)."""
+    specialised = classes["specialised"] or 0
+    first = classes["manufacturing_first"] or 0
+    length = taught.get("length")
     return ClassStats(
-        classes=totals["classes"] or 0,
-        trainee_times=totals["trainee_times"] or 0,
-        sessions=taught["sessions"] or 0,
-        hours=round(hours, 1),
+        classes=classes["classes"] or 0,
+        trainee_times=classes["trainee_times"] or 0,
+        sessions=taught.get("sessions") or 0,
+        hours=length.total_seconds() / 3600 if length else 0.0,
         manufacturing_share=round(first / specialised, 4) if specialised else None,
         specialised=specialised,
         manufacturing_first=first,
     )
+
+
+def class_stats(*, year: int | None = None, within: Organization | None = None) -> ClassStats:
+    """The figures for one period and part of the network: two queries."""
+    classes = held_classes(year=year, within=within)
+    totals = classes.aggregate(**_class_figures())
+    taught = Session.objects.filter(training_class__in=classes.values("pk")).aggregate(
+        **_session_figures()
+    )
+    stats = _stats(totals, taught)
+    return replace(stats, hours=round(stats.hours, 1))
 
 
 def class_stats_by_year_and_host(
@@ -106,43 +121,20 @@ def class_stats_by_year_and_host(
     classes = TrainingClass.objects.filter(status__in=HELD, start_date__year__in=years)
     if within is not None:
         classes = classes.filter(host__path__startswith=within.path)
-    rows = (
-        classes.order_by()
-        .values("start_date__year", "host_id")
-        .annotate(
-            classes=Count("pk"),
-            trainee_times=Sum("trainee_count"),
-            specialised=Count("pk", filter=Q(class_type=ClassType.SPECIALISED)),
-            manufacturing_first=Count(
-                "pk",
-                filter=Q(class_type=ClassType.SPECIALISED, theme__manufacturing_first=True),
-            ),
-        )
-    )
-    length = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+    rows = classes.order_by().values("start_date__year", "host_id").annotate(**_class_figures())
     taught = {
         (row["training_class__start_date__year"], row["training_class__host_id"]): row
         for row in Session.objects.filter(training_class__in=classes.values("pk"))
         .order_by()
         .values("training_class__start_date__year", "training_class__host_id")
-        .annotate(sessions=Count("pk"), length=Sum(length))
+        .annotate(**_session_figures())
     }
-    table = {}
-    for row in rows:
-        key = (row["start_date__year"], row["host_id"])
-        session_row = taught.get(key, {})
-        specialised, first = row["specialised"], row["manufacturing_first"]
-        length_value = session_row.get("length")
-        table[key] = ClassStats(
-            classes=row["classes"],
-            trainee_times=row["trainee_times"] or 0,
-            sessions=session_row.get("sessions", 0),
-            hours=length_value.total_seconds() / 3600 if length_value else 0.0,
-            manufacturing_share=round(first / specialised, 4) if specialised else None,
-            specialised=specialised,
-            manufacturing_first=first,
+    return {
+        (row["start_date__year"], row["host_id"]): _stats(
+            row, taught.get((row["start_date__year"], row["host_id"]), {})
         )
-    return table
+        for row in rows
+    }
 
 
 def combine(parts) -> ClassStats:

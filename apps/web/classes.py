@@ -167,7 +167,7 @@ def class_edit(request, pk):
             except SharingError as exc:
                 _apply_errors(form, exc)
                 status = _status_of(exc)
-                if isinstance(exc, services.PreconditionFailed):
+                if isinstance(exc, services.VersionMismatch):
                     _kept_for_another_try(form, TrainingClass.objects.get(pk=obj.pk).version)
             else:
                 messages.success(request, _("Saved."))
@@ -336,7 +336,7 @@ def session_edit(request, pk, sid):
             except SharingError as exc:
                 _apply_errors(form, exc, SESSION_FIELD_OF)
                 status = _status_of(exc)
-                if isinstance(exc, services.PreconditionFailed):
+                if isinstance(exc, services.VersionMismatch):
                     _kept_for_another_try(form, Session.objects.get(pk=session.pk).version)
             else:
                 messages.success(request, _("Session saved."))

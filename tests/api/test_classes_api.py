@@ -24,13 +24,14 @@ from apps.classes.models import (
 )
 from apps.classes.services import SessionInput, session_add
 from apps.organizations.models import Organization
-from apps.sharing.choices import Scope, Status
 from apps.taxonomy.models import ThematicDomain
 from tests.factories import (
     CourseFactory,
     LecturerFactory,
     TeachingSiteFactory,
     TrainingClassFactory,
+    author_at,
+    published,
     slot,
 )
 from tests.helpers import assert_problem, token_client
@@ -38,17 +39,6 @@ from tests.helpers import assert_problem, token_client
 pytestmark = pytest.mark.django_db
 
 CLASSES = "/api/v1/classes/"
-
-
-def author_at(code):
-    return User.objects.filter(memberships__organization__code=code).first()
-
-
-def published(factory, owner_code="440600", **kw):
-    kw.setdefault("scope", Scope.NETWORK)
-    return factory(
-        owner_code=owner_code, status=Status.PUBLISHED, author=author_at(owner_code), **kw
-    )
 
 
 @pytest.fixture

@@ -9,29 +9,21 @@ from datetime import date
 import openpyxl
 import pytest
 
-from apps.accounts.models import Membership, User
+from apps.accounts.models import User
 from apps.classes import records, services, sheets
 from apps.classes.services import SessionInput
-from apps.sharing.choices import Scope, Status
-from tests.factories import CourseFactory, LecturerFactory, TrainingClassFactory, slot
+from apps.sharing.choices import Scope
+from tests.factories import (
+    CourseFactory,
+    LecturerFactory,
+    TrainingClassFactory,
+    published,
+    slot,
+)
 
 pytestmark = pytest.mark.django_db
 
 TOWN, DISTRICT = "440604010", "440604"  # 祖庙 and 禅城
-
-
-def author_at(code):
-    return Membership.objects.filter(organization__code=code).first().user
-
-
-def published(factory, owner_code="440600", scope=Scope.NETWORK, **kw):
-    return factory(
-        owner_code=owner_code,
-        status=Status.PUBLISHED,
-        scope=scope,
-        author=author_at(owner_code),
-        **kw,
-    )
 
 
 def past_class(start: date, host_code=TOWN, days=2, **kw):

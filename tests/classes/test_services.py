@@ -18,29 +18,19 @@ from apps.classes.models import (
     VisitStatus,
 )
 from apps.classes.services import SessionInput
-from apps.sharing.choices import Scope, Status
+from apps.sharing.choices import Scope
 from apps.sharing.exceptions import ActionDenied, InvalidInput, InvalidTransition, ResourceNotFound
 from tests.factories import (
     CourseFactory,
     LecturerFactory,
     TeachingSiteFactory,
     TrainingClassFactory,
+    author_at,
+    published,
     slot,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def author_at(code):
-    """Somebody seated at ``code`` (a resource needs an author)."""
-    return Membership.objects.filter(organization__code=code).first().user
-
-
-def published(factory, owner_code="440600", **kw):
-    kw.setdefault("scope", Scope.NETWORK)
-    return factory(
-        owner_code=owner_code, status=Status.PUBLISHED, author=author_at(owner_code), **kw
-    )
 
 
 @pytest.fixture
@@ -197,7 +187,7 @@ def test_moving_a_session_asks_the_site_again(persona, parts):
     )
     assert moved.visit.status == VisitStatus.REQUESTED
     assert SessionLecturer.objects.get().starts_at == begin
-    with pytest.raises(services.PreconditionFailed):
+    with pytest.raises(services.VersionMismatch):
         services.session_update(
             user=persona("tA_teacher"),
             class_pk=cls.pk,
