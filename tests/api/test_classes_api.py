@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import User
 from apps.api.models import IdempotencyKey
+from apps.classes import services
 from apps.classes.models import (
     ClassTheme,
     Evaluation,
@@ -551,6 +552,33 @@ def test_the_timetable_costs_the_same_for_one_session_or_ten(
     with django_assert_max_num_queries(one):
         response = client.get(url)
     assert len(response.json()["results"]) == 10
+
+
+def test_the_visits_to_answer_cost_the_same_for_one_or_six(
+    api, parts, persona, django_assert_max_num_queries
+):
+    cls = TrainingClassFactory(end_date=timezone.localdate() + timedelta(days=40))
+    teacher = persona("tA_teacher")
+    add(teacher, cls, parts, site=parts["site"].pk)
+    client = api("muni_curator")  # the site's owner
+    one = cost(client, "/api/v1/site-visits/")
+    for day in range(1, 6):
+        add(teacher, cls, parts, day=day, site=parts["site"].pk)
+    with django_assert_max_num_queries(one):
+        response = client.get("/api/v1/site-visits/")
+    assert len(response.json()["results"]) == 6
+
+
+def test_the_codes_cost_the_same_for_one_or_forty(api, persona, django_assert_max_num_queries):
+    cls = TrainingClassFactory()
+    services.codes_issue(user=persona("tA_teacher"), class_pk=cls.pk, count=1)
+    client = api("tA_teacher")
+    url = f"{CLASSES}{cls.pk}/codes/"
+    one = cost(client, url)
+    services.codes_issue(user=persona("tA_teacher"), class_pk=cls.pk, count=39)
+    with django_assert_max_num_queries(one):
+        response = client.get(url)
+    assert len(response.json()["results"]) == 40
 
 
 def test_adding_a_session_has_a_budget(api, parts, django_assert_max_num_queries):
