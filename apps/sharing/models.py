@@ -106,6 +106,34 @@ class SharedResource(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     first_published_at = models.DateTimeField(_("first published at"), null=True, blank=True)
+    # 向上推荐: a district's curator recommends a town's published resource to the city. The
+    # recommending district stays recorded once the city publishes it: the second credit,
+    # beside the owner's. Set by the services only.
+    recommended_by = models.ForeignKey(
+        Organization,
+        verbose_name=_("recommended by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_recommended",
+        editable=False,
+    )
+    recommended_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recommending curator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    recommended_at = models.DateTimeField(
+        _("recommended at"), null=True, blank=True, editable=False
+    )
+    recommendation_note = models.TextField(_("recommendation note"), blank=True, editable=False)
+    # 待复核: the date by which the content must be reviewed again (cases and courses; see the
+    # library's registry entry). Past it, the item is flagged and ranks lower in search.
+    review_by = models.DateField(_("review by"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Full-text search tokens (apps.search), refilled by save(); not interface fields.
