@@ -8,8 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.faculty.models import Lecturer
-from apps.organizations.models import Organization
-from apps.sharing.choices import Scope
+from apps.organizations.models import Organization, OrganizationKind
+from apps.sharing.choices import Scope, Status
 from apps.sharing.models import SharedResource
 from apps.taxonomy.models import SiteCategory, ThematicDomain
 
@@ -38,7 +38,10 @@ class TeachingSite(SharedResource):
     """An on-site teaching site (现场教学点): a park, factory or platform trainees visit.
 
     ``title`` holds the site's name. ``lifecycle`` sits beside the sharing status:
-    only admitted sites may be shared beyond their owner or reused.
+    only admitted sites may be published beyond their owner or reused. A school admits its
+    own sites before it submits them; a partner department, which has no curators, submits
+    its site as a candidate and the audience's curators (the municipal school's) assess and
+    admit it while it waits in their review queue, then publish it.
     """
 
     category = models.ForeignKey(
@@ -131,9 +134,28 @@ class TeachingSite(SharedResource):
                 errors[name] = [required]
         return errors
 
+    def submit_on_create(self) -> str | None:
+        """A partner department's site is created and submitted in one step, to the whole
+        network, as its cases are: a department has no curators of its own, so the municipal
+        school assesses it (考察), admits it (纳入) and publishes it."""
+        if self.owner.kind == OrganizationKind.DEPARTMENT:
+            return Scope.NETWORK
+        return None
+
+    def assessed_in_review(self) -> bool:
+        """Whether the site is assessed by the curators it is submitted to rather than by its
+        owner: a department's site (its owner has no curators to assess it)."""
+        return self.submit_on_create() is not None
+
     def sharing_conflict(self, action: str, scope: str | None = None) -> str | None:
-        """Library rule on top of the sharing policy: only admitted sites travel."""
+        """Library rule on top of the sharing policy: only admitted sites travel.
+
+        A school admits its site before submitting it. A department submits its site as it
+        is, to be assessed in review; it is published only once admitted, like any other.
+        """
         admitted = self.lifecycle == Lifecycle.ADMITTED
+        if action == "submit" and self.assessed_in_review():
+            return None
         if action in ("submit", "publish") and scope != Scope.PRIVATE and not admitted:
             return str(_("Only admitted sites can be shared beyond their owner."))
         if action == "reuse" and not admitted:
@@ -143,6 +165,18 @@ class TeachingSite(SharedResource):
     @classmethod
     def reusable_q(cls) -> models.Q:
         return models.Q(lifecycle=Lifecycle.ADMITTED)
+
+    def assessment_stage(self) -> str:
+        """Where a site submitted for assessment stands, in the words its owner reads
+        (待考察, 考察中, 已纳入待发布); empty when it is not waiting in review."""
+        if self.status != Status.PENDING:
+            return ""
+        stages = {
+            Lifecycle.CANDIDATE: _("Waiting for assessment"),
+            Lifecycle.ASSESSING: _("Assessment under way"),
+            Lifecycle.ADMITTED: _("Admitted, waiting to be published"),
+        }
+        return str(stages.get(self.lifecycle, self.get_lifecycle_display()))
 
 
 class LifecycleEvent(models.Model):

@@ -14,8 +14,9 @@ from .services import site_change_lifecycle
 
 
 def detail_context(obj, *, user, actor) -> dict:
-    """The site's lifecycle history, newest first."""
-    return {"events": obj.events.select_related("user")}
+    """The site's lifecycle history, newest first; where it stands while it waits in review
+    (待考察, 考察中, 已纳入待发布: what a department sees of its submitted site)."""
+    return {"events": obj.events.select_related("user"), "assessment_stage": obj.assessment_stage()}
 
 
 def may_move(site, *, actor) -> bool:
