@@ -164,7 +164,7 @@ def test_an_invitee_may_not_edit_or_close(api, district_call):
 
 @pytest.mark.parametrize("key", sorted(PAYLOADS))
 def test_a_new_resource_with_call_is_recorded_as_the_answer(api, district_call, key):
-    url, model, payload = PAYLOADS[key]
+    url, _model, payload = PAYLOADS[key]
 
     response = api("tA_teacher").post(
         url, {**payload, "owner": ORG["TA"], "call": district_call.pk}, format="json"
