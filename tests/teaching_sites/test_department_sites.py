@@ -411,3 +411,80 @@ def test_the_review_queue_costs_the_same_for_more_department_sites(
         dept_site(persona, lifecycle=Lifecycle.ASSESSING)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get("/review/").status_code == 200
+
+
+def test_the_sites_page_holds_publishing_until_admitted_and_says_why(browser, persona):
+    site = dept_site(persona, lifecycle=Lifecycle.ASSESSING)
+    client = browser("muni_curator")
+    page = f"/library/sites/{site.pk}/"
+    body = client.get(page).content.decode()
+    assert 'disabled aria-describedby="publish-blocked"' in body
+    assert "只有已纳入的现场教学点才能共享到所属单位以外" in body
+    assert 'id="lifecycle-form"' in body  # the city assesses it from its page too
+
+    TeachingSite.objects.filter(pk=site.pk).update(lifecycle=Lifecycle.ADMITTED)
+    body = client.get(page).content.decode()
+    assert 'aria-describedby="publish-blocked"' not in body
+    assert f'action="/library/sites/{site.pk}/publish/"' in body
+
+
+def test_a_school_curator_is_offered_only_the_scopes_its_unadmitted_site_may_have(browser, persona):
+    site = TeachingSiteFactory(
+        owner_code=ORG["TA"], author=persona("tA_teacher"), lifecycle=Lifecycle.CANDIDATE
+    )
+    response = browser("tA_curator").get(f"/library/sites/{site.pk}/")
+    assert [scope for scope, _label in response.context["publish_scopes"]] == ["private"]
+    assert response.context["publish_blocked"] == ""
+
+
+# ---- the admin ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff(persona, client):
+    def sign_in(name, *, dept_seat=False):
+        from apps.accounts.actor import forget_actor
+        from apps.accounts.models import Membership
+
+        user = persona(name)
+        if dept_seat:  # the municipal curator also holds the 发改局's submitter seat
+            Membership.objects.create(
+                user=user,
+                organization=Organization.objects.get(code=ORG["DEP"]),
+                role="submitter",
+            )
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        forget_actor(user)
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+def test_a_department_site_added_in_the_admin_is_submitted_for_assessment(staff, persona):
+    client = staff("muni_curator", dept_seat=True)
+    data = {**page_post(), "_save": "保存"}
+    data.update({"visit_contact": "", "latitude": "", "longitude": "", "town": ""})
+    data.update({"events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 0})
+    response = client.post("/admin/teaching_sites/teachingsite/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    site = TeachingSite.objects.get(title=CONTENT["title"])
+    assert (site.status, site.scope, site.lifecycle) == ("pending", "network", "candidate")
+
+
+def test_the_admin_moves_a_pending_department_site_for_the_city_only(staff, persona):
+    site = dept_site(persona)
+    before = everything()
+    district = staff("dA_curator")
+    assert (
+        district.get(f"/admin/teaching_sites/teachingsite/{site.pk}/lifecycle/").status_code == 404
+    )
+    assert everything() == before
+    city = staff("muni_curator")
+    response = city.post(
+        f"/admin/teaching_sites/teachingsite/{site.pk}/lifecycle/",
+        {"to": "assessing", "reason": "实地考察", "effective_on": "2026-11-20"},
+    )
+    assert response.status_code == 302
+    assert TeachingSite.objects.get(pk=site.pk).lifecycle == "assessing"
