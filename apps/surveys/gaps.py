@@ -11,8 +11,10 @@ the network supplies in that domain. Its definitions (统计口径):
     resources R(d)   resources of the four libraries published to the whole network in d
     classes C(d)     training classes planned or held (running, finished, archived) in d
                      whose first day falls in the last three calendar years
-    supply S(d)      50 × R(d) ÷ max R + 50 × C(d) ÷ max C (0–100; a part whose maximum
-                     is 0 adds 0): the best-supplied domain scores near 100
+    supply S(d)      50 × (R(d) − min R) ÷ (max R − min R) + the same for C, over the
+                     domains (0–100; a part where every domain has the same adds 0): supply
+                     relative to the other domains, 0 for the least supplied, 100 for one
+                     that leads in both resources and classes
     gap G(d, a)      N(d, a) × (100 − S(d)) ÷ 100 (0–100): high when the need is high and
                      the supply low; none without need. A cell with G ≥ 50 is a gap (短板).
     heat level       0–4: G ÷ 20, rounded down (4 at 80 and above); the colour of the cell
@@ -64,8 +66,8 @@ DEFINITIONS = {
         " last three calendar years."
     ),
     "supply": _(
-        "Supply: 50 × resources ÷ the most resources of any domain + 50 × classes ÷ the most"
-        " classes of any domain, 0–100."
+        "Supply, relative to the other domains: 50 × (resources − the fewest of any domain) ÷"
+        " (the most − the fewest) + the same for classes, 0–100; 0 for the least supplied."
     ),
     "gap": _(
         "Gap: need × (100 − supply) ÷ 100, 0–100. High need and low supply make a high gap;"
@@ -190,13 +192,15 @@ def _supply_counts() -> tuple[dict[int, int], dict[int, int]]:
     return resources, classes
 
 
-def supply_index(resources: int, classes: int, most_resources: int, most_classes: int) -> float:
-    part = 0.0
-    if most_resources:
-        part += 50 * resources / most_resources
-    if most_classes:
-        part += 50 * classes / most_classes
-    return round(part, 1)
+def _part(value: int, values: list[int]) -> float:
+    low, high = min(values, default=0), max(values, default=0)
+    return 50 * (value - low) / (high - low) if high > low else 0.0
+
+
+def supply_index(resources: int, classes: int, all_resources: list, all_classes: list) -> float:
+    """S(d): the domain's resources and classes placed between the fewest and the most of
+    the domains, half each."""
+    return round(_part(resources, all_resources) + _part(classes, all_classes), 1)
 
 
 def gap_of(need: float | None, supply: float) -> float | None:
@@ -220,12 +224,12 @@ def gap_map(*, survey_ids: list[int] | None = None) -> GapMap:
         .order_by()
     }
     resources, classes = _supply_counts()
-    most_r = max((resources.get(d.pk, 0) for d in domains), default=0)
-    most_c = max((classes.get(d.pk, 0) for d in domains), default=0)
+    all_r = [resources.get(d.pk, 0) for d in domains]
+    all_c = [classes.get(d.pk, 0) for d in domains]
     rows = []
     for domain in domains:
         r, c = resources.get(domain.pk, 0), classes.get(domain.pk, 0)
-        supply = supply_index(r, c, most_r, most_c)
+        supply = supply_index(r, c, all_r, all_c)
         cells = []
         for area in columns:
             found = need.get((domain.pk, area.pk))

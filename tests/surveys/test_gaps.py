@@ -88,3 +88,10 @@ def test_gap_map_queries_do_not_grow(persona, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         result = gaps.gap_map()
         result.as_dict()
+
+
+def test_supply_is_placed_between_the_fewest_and_the_most():
+    assert gaps.supply_index(5, 10, [5, 5, 5], [0, 10, 20]) == 25.0  # same resources: 0
+    assert gaps.supply_index(3, 0, [3, 3], [0, 0]) == 0.0  # nothing tells them apart
+    assert gaps.supply_index(9, 20, [1, 9], [0, 20]) == 100.0
+    assert gaps.gap_of(80.0, 25.0) == 60.0 and gaps.gap_of(None, 0.0) is None
