@@ -31,8 +31,25 @@ def recommended(factory=CourseFactory, by="dA_curator", persona=None):
     return services.resource_recommend(type(obj), user=persona(by), pk=obj.pk, note=NOTE)
 
 
+RECOMMENDATION_FIELDS = (
+    "recommended_by_id",
+    "recommended_by_user_id",
+    "recommended_at",
+    "recommendation_note",
+    "version",
+    "status",
+    "scope",
+)
+
+
 def state(obj):
-    return model_to_dict(type(obj).objects.get(pk=obj.pk))
+    """Everything a refusal must leave as it was (the recommendation's fields are not
+    editable, so ``model_to_dict`` leaves them out: read them too)."""
+    row = type(obj).objects.get(pk=obj.pk)
+    return {
+        **model_to_dict(row),
+        **{name: getattr(row, name) for name in RECOMMENDATION_FIELDS},
+    }
 
 
 # ---- the service --------------------------------------------------------------------------
@@ -393,3 +410,54 @@ def test_the_review_queue_costs_the_same_with_more_recommendations(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get("/review/")
     assert response.content.decode().count("decline_recommendation") >= 7
+
+
+# ---- admin ----------------------------------------------------------------------------------
+
+CHANGELIST = "/admin/courses/course/"
+
+
+def admin_client(client, persona, name):
+    user = persona(name)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    client.force_login(user)
+    return client
+
+
+def admin_action(client, action, obj, **extra):
+    return client.post(
+        CHANGELIST,
+        {"action": action, "_selected_action": [obj.pk], "index": 0, **extra},
+    )
+
+
+@pytest.mark.django_db
+def test_the_admin_asks_for_a_note_then_recommends_through_the_service(client, persona):
+    course = town_course()
+    client = admin_client(client, persona, "dA_curator")
+    asked = admin_action(client, "recommend", course)
+    assert asked.status_code == 200
+    assert 'name="note"' in asked.content.decode()
+    assert state(course)["recommended_by_id"] is None
+    refused = admin_action(client, "recommend", course, apply="1", note=" ")
+    assert refused.status_code == 302
+    assert type(course).objects.get(pk=course.pk).recommended_by_id is None
+    done = admin_action(client, "recommend", course, apply="1", note=NOTE)
+    assert done.status_code == 302
+    after = type(course).objects.get(pk=course.pk)
+    assert (after.recommended_by.code, after.recommendation_note) == (ORG["DA"], NOTE)
+    assert AuditEvent.objects.filter(action="recommend", object_id=course.pk).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_town_curator_and_declines_for_the_city(client, persona):
+    course = town_course()
+    town = admin_client(client, persona, "tA_curator")
+    admin_action(town, "recommend", course, apply="1", note=NOTE)
+    assert type(course).objects.get(pk=course.pk).recommended_by_id is None
+    services.resource_recommend(type(course), user=persona("dA_curator"), pk=course.pk, note=NOTE)
+    city = admin_client(client, persona, "muni_curator")
+    admin_action(city, "decline_recommendation", course, apply="1", reason="与现有课程重复")
+    after = type(course).objects.get(pk=course.pk)
+    assert (after.status, after.recommended_by_id) == (Status.PUBLISHED, None)
