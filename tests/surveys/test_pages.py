@@ -144,3 +144,18 @@ def test_gap_becomes_a_call_in_one_step(browser, persona):
     invited = set(call.invited.values_list("kind", flat=True))
     assert invited == {"department", "district"}
     assert (call.due_on - timezone.localdate()).days == 30
+
+
+def test_guessing_links_on_the_page_locks_the_address(client, persona, monkeypatch):
+    from apps.classes import guard
+
+    curator = persona("muni_curator")
+    survey = make_survey(curator)
+    [token] = links(curator, survey)
+    monkeypatch.setattr(guard, "EVALUATE_MAX_FAILURES", 2)
+    assert client.get("/s/guess-1/").status_code == 404
+    assert client.get("/s/guess-2/").status_code == 404
+    assert client.get(f"/s/{token}/").status_code == 429  # even a good link, from here
+    rating = questions(survey)[0]
+    assert client.post(f"/s/{token}/", {f"q{rating.pk}": "3"}).status_code == 429
+    assert not Response.objects.exists()
