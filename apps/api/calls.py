@@ -16,6 +16,7 @@ from __future__ import annotations
 import django_filters
 from django.db import transaction
 from django.db.models import Count
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -26,7 +27,7 @@ from apps.calls import policy, services
 from apps.calls.models import Call, CallStatus
 from apps.organizations.models import Organization
 from apps.sharing.api import expected_version
-from apps.sharing.exceptions import ResourceNotFound
+from apps.sharing.exceptions import ActionDenied, ResourceNotFound
 from apps.sharing.fields import BulkManyRelatedField
 from apps.sharing.openapi import endpoint
 from apps.sharing.registry import find_library
@@ -184,7 +185,7 @@ class CallWriteSerializer(serializers.Serializer):
     def validate(self, attrs):
         if self.partial and "organization" in attrs:
             raise serializers.ValidationError(
-                {"organization": ["The publishing school of a call cannot be changed."]}
+                {"organization": [_("The publishing school of a call cannot be changed.")]}
             )
         return attrs
 
@@ -330,9 +331,7 @@ class CallViewSet(viewsets.GenericViewSet):
         call = services.call_get(request.user, _id(pk))
         version = expected_version(request)
         if not policy.can_edit(request.user, call):  # the role before the input
-            from apps.sharing.exceptions import ActionDenied
-
-            raise ActionDenied("Only the publishing school's curators may change this call.")
+            raise ActionDenied(_("Only the publishing school's curators may change this call."))
         given = CallWriteSerializer(data=request.data, partial=True)
         given.is_valid(raise_exception=True)
         services.call_update(
