@@ -4,6 +4,7 @@ without an account, the gap map (heat map, table, .xlsx) and turning a gap into 
 from io import BytesIO
 
 import pytest
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -144,6 +145,11 @@ def test_gap_becomes_a_call_in_one_step(browser, persona):
     invited = set(call.invited.values_list("kind", flat=True))
     assert invited == {"department", "district"}
     assert (call.due_on - timezone.localdate()).days == 30
+    try:  # the call's page, once the calls' pages are routed
+        landing = reverse("web:call-detail", args=[call.pk])
+    except NoReverseMatch:
+        landing = "/dashboard/gaps/"
+    assert made["Location"] == landing
 
 
 def test_guessing_links_on_the_page_locks_the_address(client, persona, monkeypatch):
