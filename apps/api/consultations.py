@@ -84,6 +84,9 @@ class ReportSerializer(serializers.ModelSerializer):
         choices=ReportStatus.choices,
         help_text="submitted 已报送 → adopted 已采纳 | not_adopted 未采纳。",
     )
+    adoption_level = serializers.SerializerMethodField(
+        help_text="采纳层级（未采纳时为 null）：instruction 领导批示, department 部门采纳。"
+    )
     file = serializers.SerializerMethodField(help_text="附件，没有则为 null。The file, or null.")
     actions = serializers.SerializerMethodField(
         help_text="您现在可以做的：edit, adopt, decline。What you may do now."
@@ -127,6 +130,10 @@ class ReportSerializer(serializers.ModelSerializer):
         if obj.training_class_id is None or not getattr(obj, "class_visible", False):
             return None
         return {"id": obj.training_class_id, "title": obj.training_class.title}
+
+    @extend_schema_field(serializers.ChoiceField(choices=AdoptionLevel.choices, allow_null=True))
+    def get_adoption_level(self, obj) -> str | None:
+        return obj.adoption_level or None
 
     @extend_schema_field(ReportFileSerializer(allow_null=True))
     def get_file(self, obj) -> dict | None:
