@@ -7,10 +7,20 @@ from rest_framework.urlpatterns import format_suffix_patterns
 from apps.sharing.registry import libraries
 
 from . import attachments
+from .calls import CallViewSet
 from .classes import EvaluationViewSet, SiteVisitViewSet, TrainingClassViewSet
+from .consultations import ReportViewSet
 from .exchange_jobs import ExchangeJobViewSet
 from .history import AuditEventViewSet
+from .meetings import (
+    DecisionViewSet,
+    MeetingViewSet,
+    PartnerViewSet,
+    PlanItemViewSet,
+    PlanViewSet,
+)
 from .notifications import NotificationViewSet
+from .surveys import GapMapView, SurveyResponseViewSet, SurveyViewSet
 from .views import MeView, OrganizationViewSet
 from .viewsets import library_viewset
 from .webhooks import WebhookViewSet
@@ -38,11 +48,21 @@ router.register("exchange-jobs", ExchangeJobViewSet, basename="exchange-job")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("classes", TrainingClassViewSet, basename="class")
+router.register("calls", CallViewSet, basename="call")
 router.register("site-visits", SiteVisitViewSet, basename="site-visit")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("plan-items", PlanItemViewSet, basename="plan-item")
+router.register("surveys", SurveyViewSet, basename="survey")
+router.register("survey-responses", SurveyResponseViewSet, basename="survey-response")
+router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("gap-map/", GapMapView.as_view(), name="gap-map"),
     path("attachments/<uuid:uid>/download/", attachments.download, name="attachment-download"),
     path("attachments/<uuid:uid>/", attachments.remove, name="attachment"),
     *router.urls,

@@ -4,12 +4,14 @@ A library's REST part (``Library.viewset``, built on ``apps.sharing.api``) knows
 model, serializer, filters and actions. Here it is combined with what the API adds around
 every library: the history of an item (``apps.audit``), Excel export and import
 (``apps.exchange``), files for the libraries that carry them (``apps.attachments``), and
-``Idempotency-Key`` replays for every POST handler marked ``@idempotent``.
+``Idempotency-Key`` replays for every POST handler marked ``@idempotent``, and the ``call`` a
+new item may answer (``apps.api.calls``).
 """
 
 from __future__ import annotations
 
 from .attachments import AttachmentsMixin
+from .calls import CallAnswerMixin
 from .exchange import ExchangeViewSetMixin
 from .history import HistoryViewSetMixin
 from .idempotency import idempotent
@@ -25,7 +27,7 @@ def _make_marked_handlers_idempotent(viewset: type) -> None:
 def library_viewset(library) -> type:
     """The served viewset of ``library``: its part with the features mixed in front."""
     part = library.viewset
-    features = [ExchangeViewSetMixin, HistoryViewSetMixin]
+    features = [CallAnswerMixin, ExchangeViewSetMixin, HistoryViewSetMixin]
     if library.attachments:
         features.insert(0, AttachmentsMixin)
     viewset = type(

@@ -38,6 +38,9 @@ class Action(models.TextChoices):
     TOKEN_CHANGE = "token_change", _("API token changed")
     TOKEN_DELETE = "token_delete", _("API token deleted")
     ARCHIVE = "archive", _("Audit months archived")
+    RECOMMEND = "recommend", _("Recommended to the city")
+    DECLINE_RECOMMENDATION = "decline_recommendation", _("Recommendation declined")
+    REREVIEW = "rereview", _("Re-reviewed")
 
 
 class Source(models.TextChoices):

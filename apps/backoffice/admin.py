@@ -103,3 +103,8 @@ class SiteVisitAdmin(ReadOnlyAdmin):
         return SiteVisit.objects.filter(
             Q(session__training_class__in=visible) | Q(site__owner_id__in=sorted(actor.org_ids))
         ).select_related("site", "session__training_class")
+
+
+# The other admin modules register themselves when imported:
+# consultation reports (咨政报告) and the review intervals (待复核).
+from . import calls, consultations, meetings, review, surveys  # noqa: E402, F401

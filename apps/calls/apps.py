@@ -20,6 +20,6 @@ class CallsConfig(AppConfig):
                 model=Call,
                 visible_q=policy.visible_q,
                 recipients=services.notification_recipients,
-                path=lambda pk: reverse("web:call_detail", args=[pk]),
+                path=lambda pk: reverse("web:call-detail", args=[pk]),
             )
         )

@@ -67,7 +67,7 @@ class Call(models.Model):
         return self.topic
 
     def get_absolute_url(self) -> str:
-        return reverse("web:call_detail", args=[self.pk])
+        return reverse("web:call-detail", args=[self.pk])
 
     @property
     def etag(self) -> str:

@@ -5,9 +5,9 @@
     view          members of the publishing school (any role); members of an invited
                   organisation (any role: a department's submitters, a school's teachers);
                   curators and admins of every school above the publisher
-    see answers   who may view sees every invitee's status (answered, late, waiting); the
-                  answering resources themselves only as far as each library lets them see
-                  (an invitee sees its own; the publisher's curators what was sent to them)
+    see answers   the publisher's members and the curators above see every invitee's status
+                  (answered, late, waiting); an invitee sees its own row; the answering
+                  resources themselves only as far as each library lets the reader see them
     publish       curators and admins of the municipal school or of a district school,
                   inviting departments and schools inside its own subtree
     edit, close   curators and admins of the publisher; a closed call is not changed (409)
@@ -92,6 +92,19 @@ def answering_orgs(user_or_actor, call: Call, invited_ids: set[int]) -> list[int
         for s in actor.seats_with(ANSWERERS)
         if s.org_id in invited_ids and call.status == CallStatus.OPEN
     ]
+
+
+def sees_all_invitees(user_or_actor, call: Call) -> bool:
+    """The publisher's members and the curators above see every invitee's status; an invitee
+    sees its own."""
+    actor = _as_actor(user_or_actor)
+    if call.organization_id in actor.org_ids:
+        return True
+    return any(
+        call.organization.path.startswith(s.org_path)
+        for s in actor.seats_with(CURATORS)
+        if s.org_kind not in (OrganizationKind.DEPARTMENT, OrganizationKind.EXTERNAL)
+    )
 
 
 def allowed_actions(user_or_actor, call: Call) -> list[str]:

@@ -107,6 +107,15 @@ def invitees(call: Call, *, on: datetime.date | None = None) -> list[Invitee]:
     return rows
 
 
+def invitees_for(user, call: Call) -> list[Invitee]:
+    """The invitees ``user`` may see the status of (``policy.sees_all_invitees``)."""
+    rows = invitees(call)
+    if policy.sees_all_invitees(user, call):
+        return rows
+    mine = actor_for(user).org_ids
+    return [row for row in rows if row.organization.pk in mine]
+
+
 def readable_answers(user, answers: Iterable[CallAnswer]) -> set[tuple[str, int]]:
     """The answering resources ``user`` may open, as (library, id): one query per library."""
     wanted: dict[str, set[int]] = {}
@@ -465,15 +474,16 @@ def answer_record(*, call: Call, resource, user) -> CallAnswer:
     return answer
 
 
-def answer_options(user) -> list[Call]:
+def answer_options(user, *, select_related=()) -> list[Call]:
     """The open calls ``user`` may answer (for one of their invited organisations)."""
     actor = actor_for(user)
-    orgs = [s.org_id for s in actor.seats_with(policy.ANSWERERS)]
+    orgs = sorted(s.org_id for s in actor.seats_with(policy.ANSWERERS))
     if not orgs:
         return []
+    invited = Call.invited.through.objects.filter(organization_id__in=orgs).values("call_id")
     return list(
-        Call.objects.filter(status=CallStatus.OPEN, invited__in=orgs)
-        .distinct()
+        Call.objects.filter(status=CallStatus.OPEN, pk__in=invited)
+        .select_related(*select_related)
         .order_by("due_on", "id")
     )
 

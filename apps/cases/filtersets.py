@@ -1,12 +1,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from apps.sharing.filters import SharedResourceFilterSet
+from apps.sharing.filters import ReviewFilterSet
 
 from .models import Case
 
 
-class CaseFilterSet(SharedResourceFilterSet):
+class CaseFilterSet(ReviewFilterSet):
     district = django_filters.CharFilter(
         method="filter_district", label=_("Happened in this district or a town in it (code)")
     )
@@ -35,4 +35,5 @@ class CaseFilterSet(SharedResourceFilterSet):
             "year",
             "industry",
             "q",
+            "overdue",
         ]

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from apps.sharing.registry import DOMAIN, SCOPE, STATUS, Facet, Library, register
+from apps.sharing.review_page import REREVIEW_ACTION
 
 from .admin import CaseAdmin
 from .api.views import CaseViewSet
@@ -37,5 +38,7 @@ LIBRARY = register(
         links=("courses",),  # the case-teaching courses that use it (declared by courses)
         detail_template="cases/detail.html",
         attachments=True,
+        review=True,  # review-by dates (待复核)
+        page_actions=(REREVIEW_ACTION,),  # the 复核 form on the detail page
     )
 )

@@ -1,12 +1,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from apps.sharing.filters import SharedResourceFilterSet
+from apps.sharing.filters import ReviewFilterSet
 
 from .models import Course
 
 
-class CourseFilterSet(SharedResourceFilterSet):
+class CourseFilterSet(ReviewFilterSet):
     theme = django_filters.CharFilter(field_name="domains__code", label=_("Thematic domain (code)"))
     kind = django_filters.CharFilter(field_name="kind__code", label=_("Course kind (code)"))
     method = django_filters.CharFilter(
@@ -17,4 +17,7 @@ class CourseFilterSet(SharedResourceFilterSet):
 
     class Meta:
         model = Course
-        fields = ["owner", "within", "scope", "status", "theme", "domain", "kind", "method", "q"]
+        fields = [
+            *("owner", "within", "scope", "status", "theme", "domain", "kind", "method"),
+            *("q", "overdue"),
+        ]

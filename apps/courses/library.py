@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from apps.sharing.registry import DOMAIN, KIND, SCOPE, STATUS, Library, register
+from apps.sharing.review_page import REREVIEW_ACTION
 
 from .admin import CourseAdmin
 from .api.views import CourseViewSet
@@ -30,6 +31,8 @@ LIBRARY = register(
         detail_template="courses/detail.html",
         detail_context=detail_context,
         attachments=True,
+        review=True,  # review-by dates (待复核)
+        page_actions=(REREVIEW_ACTION,),  # the 复核 form on the detail page
         cache_models=(TeachingGroupMember,),
         form_parts=(group_part,),  # the "1+N" group under the page form
     )

@@ -59,6 +59,8 @@ from django.views.decorators.http import require_GET
 from apps.accounts.actor import actor_for
 
 from .access import choices_for, pick
+from .consultations import reports_table
+from .contributions import contributions_table
 from .export import XLSX_CONTENT_TYPE, workbook_bytes
 from .stats import DEFAULT_GAP_THRESHOLD, collect
 from .tables import build_charts, build_tables
@@ -101,6 +103,8 @@ def dashboard(request, export: bool = False):
     threshold = _threshold(request.GET.get("threshold"))
     network = collect(choice.organization, threshold=threshold)
     tables = build_tables(network)
+    tables["contributions"] = contributions_table(network)  # 贡献与向上推荐
+    tables["consultations"] = reports_table(network)  # 咨政报告
 
     if export or request.GET.get("format") == "xlsx":
         stamp = timezone.localtime().strftime("%Y%m%d")

@@ -24,6 +24,7 @@ from apps.jobs.queue import job
 from .events import Event, channels
 from .models import EmailOptOut, Notification
 from .recipients import addressees
+from .subjects import subject_for
 
 logger = logging.getLogger("apps.notifications")
 
@@ -62,6 +63,9 @@ def fan_out(event: dict) -> int:
 def resource_url(notification: Notification) -> str:
     """The page of the resource a notification is about, as an absolute address."""
     model = notification.content_type.model_class()
+    subject = subject_for(model)
+    if subject is not None:
+        return settings.SITE_URL + subject.path(notification.object_id)
     try:
         from apps.sharing.registry import find_library
 

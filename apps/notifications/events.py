@@ -38,7 +38,11 @@ class Event:
         return django_apps.get_model(self.model)
 
     def resource(self):
-        return self.resource_model.objects.filter(pk=self.pk).select_related("owner").first()
+        model = self.resource_model
+        rows = model.objects.filter(pk=self.pk)
+        if any(f.name == "owner" for f in model._meta.concrete_fields):  # a library resource
+            rows = rows.select_related("owner")
+        return rows.first()
 
 
 Channel = Callable[[Event, Any], None]

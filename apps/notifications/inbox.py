@@ -17,6 +17,7 @@ from apps.organizations.models import Organization
 from apps.sharing.registry import libraries
 
 from .models import EmailOptOut, Kind, Notification
+from .subjects import subjects
 
 
 def _reader(user) -> Actor:
@@ -44,6 +45,14 @@ def visible_q(user) -> Q:
     for library in libraries():
         meta = library.model._meta
         visible = library.model.objects.restrict(reader, "view").filter(pk=OuterRef("object_id"))
+        q |= Q(
+            Exists(visible),
+            content_type__app_label=meta.app_label,
+            content_type__model=meta.model_name,
+        )
+    for subject in subjects():  # what is not a library resource (a call): its own rule
+        meta = subject.model._meta
+        visible = subject.model.objects.filter(subject.visible_q(reader), pk=OuterRef("object_id"))
         q |= Q(
             Exists(visible),
             content_type__app_label=meta.app_label,

@@ -21,6 +21,12 @@ class Kind(models.TextChoices):
     SITE_LIFECYCLE = "site_lifecycle", _("A site changed state")
     VISIT_REQUESTED = "visit_requested", _("A class asks to visit your site")
     VISIT_DECIDED = "visit_decided", _("A site answered your visit request")
+    RECOMMENDED = "recommended", _("A district recommends a resource to the city")
+    RECOMMENDATION_DECLINED = "recommendation_declined", _("The city declined a recommendation")
+    REVIEW_DUE = "review_due", _("A resource is due for review soon")
+    REVIEW_OVERDUE = "review_overdue", _("A resource is overdue for review")
+    CALL_INVITED = "call_invited", _("You are invited to answer a call for contributions")
+    CALL_LATE = "call_late", _("A call for contributions is past due and waits for your answer")
 
 
 class NotificationQuerySet(models.QuerySet):

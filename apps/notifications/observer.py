@@ -65,6 +65,17 @@ def notify_on_action(spec, proceed, args, kwargs) -> Any:
                 data={"school": school.name, "copy": result.pk, "version": source.version},
                 key=f"reused:{source._meta.label_lower}:{source.pk}:copy{result.pk}",
             )
+    elif name == "recommend" and result is not None:
+        emit(
+            Kind.RECOMMENDED,
+            result,
+            user=user,
+            actor_name=result.recommended_by.name,
+            data={"district": result.recommended_by.name, "note": result.recommendation_note},
+        )
+    elif name == "decline_recommendation" and result is not None:
+        declined = getattr(result, "declined_recommendation", None) or {}
+        emit(Kind.RECOMMENDATION_DECLINED, result, user=user, data=declined)
     elif name == "lifecycle" and result is not None:
         emit(
             Kind.SITE_LIFECYCLE,

@@ -13,6 +13,13 @@ site_lifecycle       the site's author and its owner's curators       the site
 visit_requested      the site owner's curators (a department's       the site
                      submitters)
 visit_decided        the host school's teachers and curators          the site
+review_due,          the author and the owner's curators              the resource
+review_overdue       (``reminders``: manage.py review_reminders)
+recommended          curators of the municipal school (the owner's    the resource
+                     network audience), the author and the owner's
+                     curators
+recommendation_      curators of the district that recommended it     the resource
+declined
 ===================  ==============================================  =========================
 
 The person who caused the event is not told about it. Nobody is told about a resource they
@@ -25,9 +32,11 @@ from dataclasses import dataclass, field
 
 from apps.accounts.models import Membership, Role
 from apps.sharing import versions
-from apps.sharing.choices import Status
+from apps.sharing.choices import Scope, Status
+from apps.sharing.policy import audience_for
 
 from .models import Kind
+from .subjects import subject_for
 
 CURATOR_ROLES = (Role.CURATOR, Role.ADMIN)
 
@@ -70,6 +79,11 @@ def _visible(resource, user_ids: set[int]) -> set[int]:
 def addressees(event, resource) -> list[Addressee]:
     kind = event.kind
     found: list[Addressee] = []
+    subject = subject_for(type(resource))
+    if subject is not None:  # not a library resource: its app names the people (a call)
+        people = set(subject.recipients(event, resource))
+        people.discard(event.actor_id)
+        return [Addressee(u, resource, event.key) for u in sorted(people)]
     if kind in (Kind.SOURCE_UPDATED, Kind.SOURCE_WITHDRAWN):
         copies = type(resource).objects.filter(source=resource).select_related("owner")
         if kind == Kind.SOURCE_UPDATED:  # those behind, unless they declined this version
@@ -89,6 +103,11 @@ def addressees(event, resource) -> list[Addressee]:
         people = _members([resource.owner_id], (*CURATOR_ROLES, Role.SUBMITTER))
     elif kind == Kind.VISIT_DECIDED:
         people = _members([event.data.get("host")], (*CURATOR_ROLES, Role.TEACHER))
+    elif kind == Kind.RECOMMENDED:
+        city = audience_for(resource.owner, Scope.NETWORK)
+        people = _curators([city.pk, resource.owner_id]) | {resource.author_id}
+    elif kind == Kind.RECOMMENDATION_DECLINED:
+        people = _curators([event.data.get("district")])
     else:
         people = {resource.author_id} | _curators([resource.owner_id])
     people.discard(event.actor_id)

@@ -60,4 +60,36 @@ def describe(notification: Notification) -> str:
             "when": data.get("when", ""),
             "reason": data.get("reason", ""),
         }
+    if kind == Kind.RECOMMENDED:
+        return _("%(district)s recommends “%(title)s” to the city: %(note)s") % {
+            "district": data.get("district", notification.actor_name),
+            "title": title,
+            "note": data.get("note", ""),
+        }
+    if kind == Kind.RECOMMENDATION_DECLINED:
+        return _("The city declined the recommendation of “%(title)s”: %(reason)s") % {
+            "title": title,
+            "reason": data.get("reason", ""),
+        }
+    if kind == Kind.REVIEW_DUE:
+        return _("“%(title)s” is due for review by %(date)s") % {
+            "title": title,
+            "date": data.get("review_by", ""),
+        }
+    if kind == Kind.CALL_INVITED:
+        return _("%(publisher)s invites you to answer the call “%(title)s” by %(date)s") % {
+            "publisher": data.get("publisher", notification.actor_name),
+            "title": title,
+            "date": data.get("due_on", ""),
+        }
+    if kind == Kind.CALL_LATE:
+        return _("The call “%(title)s” was due on %(date)s and still waits for your answer") % {
+            "title": title,
+            "date": data.get("due_on", ""),
+        }
+    if kind == Kind.REVIEW_OVERDUE:
+        return _("“%(title)s” is overdue for review (review by %(date)s)") % {
+            "title": title,
+            "date": data.get("review_by", ""),
+        }
     return title

@@ -15,8 +15,11 @@ Ranking
     ``search_rank`` counts the query's tokens (bigrams and words) found in the *title*, so
     any title match ranks before a resource that matches by its content only, and a title
     that matches more of the query before one that matches less; ties go newest first.
-    ``search_order`` folds rank and id into one unique, descending-sortable number
-    (``rank · 2⁴⁰ + id``) for cursor pagination (``apps.search.pagination``).
+    Within a rank, what the model demotes (``search_demoted_q()``: a shared resource's
+    overdue items, 待复核) comes after the rest: ``search_tier`` is ``rank · 2 + 1`` for
+    current rows and ``rank · 2`` for demoted ones.
+    ``search_order`` folds tier and id into one unique, descending-sortable number
+    (``tier · 2⁴⁰ + id``) for cursor pagination (``apps.search.pagination``).
 
 Bounds
     Every condition is built flat (one ``AND``/``OR``/``+`` over all its terms, never one
@@ -185,9 +188,16 @@ def search_ranked(queryset: QuerySet, q: str) -> QuerySet:
     if not normalize(q).strip():
         return queryset
     queryset = search(queryset, q).annotate(search_rank=rank_expression(q))
+    # Within one rank, what the model demotes (``search_demoted_q``: overdue items, 待复核)
+    # comes after the rest: the tier is rank · 2 + 1 for the rest, rank · 2 for the demoted.
+    demoted = getattr(queryset.model, "search_demoted_q", None)
+    tier = F("search_rank") * Value(2)
+    if demoted is not None:
+        tier = tier + Case(When(demoted(), then=Value(0)), default=Value(1))
+    queryset = queryset.annotate(search_tier=ExpressionWrapper(tier, output_field=IntegerField()))
     # Typed as a bigint explicitly: typed as a plain integer, Django would drop a cursor's
     # ``search_order < 1099511627777`` on PostgreSQL as out of range, hence always true.
-    order = Cast(F("search_rank"), BigIntegerField()) * Value(ORDER_SHIFT) + F("pk")
+    order = Cast(F("search_tier"), BigIntegerField()) * Value(ORDER_SHIFT) + F("pk")
     return queryset.annotate(
         search_order=ExpressionWrapper(order, output_field=BigIntegerField())
-    ).order_by("-search_rank", "-pk")
+    ).order_by("-search_tier", "-pk")

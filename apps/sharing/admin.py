@@ -4,8 +4,10 @@ it in its registry entry; ``apps.backoffice`` registers it, composed with Excel 
 export. This module imports no feature."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.actor import actor_for
@@ -16,6 +18,7 @@ from .choices import Scope
 from .exceptions import ResourceNotFound, SharingError
 from .models import SharedResource
 from .policy import CREATORS, ActionDenied, InvalidTransition, policy
+from .registry import reviewable
 
 
 class SharedResourceAdmin(admin.ModelAdmin):
@@ -50,8 +53,18 @@ class SharedResourceAdmin(admin.ModelAdmin):
         "author",
         "submitted_at",
         "published_at",
+        "recommended_by",
+        "recommended_at",
+        "recommendation_note",
     ]
-    actions = ["publish_private", "publish_district", "publish_network", "withdraw"]
+    actions = [
+        "publish_private",
+        "publish_district",
+        "publish_network",
+        "withdraw",
+        "recommend",
+        "decline_recommendation",
+    ]
 
     # ---- what the user may see and do ----------------------------------------------------
 
@@ -228,6 +241,83 @@ class SharedResourceAdmin(admin.ModelAdmin):
             _("Withdraw"),
             lambda obj: services.resource_withdraw(self.model, user=request.user, pk=obj.pk),
         )
+
+    def _with_text(self, request, queryset, *, action, field, label, prompt, run):
+        """An action that needs a text (a recommendation's note, a decline's reason): asked on
+        an intermediate page, then run through the service for each selected row."""
+        if "apply" in request.POST:
+            text = request.POST.get(field, "")
+            self._bulk(request, queryset, label, lambda obj: run(obj, text))
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "action": action,
+            "field": field,
+            "label": label,
+            "prompt": prompt,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/sharing/text_action.html", context)
+
+    @admin.action(description=_("Recommend to the city, with a note"))
+    def recommend(self, request, queryset):
+        return self._with_text(
+            request,
+            queryset,
+            action="recommend",
+            field="note",
+            label=_("Recommend to the city"),
+            prompt=_("Why should the whole city share it? The municipal curators read this."),
+            run=lambda obj, text: services.resource_recommend(
+                self.model, user=request.user, pk=obj.pk, note=text
+            ),
+        )
+
+    @admin.action(description=_("Decline the recommendation, with a reason"))
+    def decline_recommendation(self, request, queryset):
+        return self._with_text(
+            request,
+            queryset,
+            action="decline_recommendation",
+            field="reason",
+            label=_("Decline recommendation"),
+            prompt=_("Why is it declined? The recommending district reads this."),
+            run=lambda obj, text: services.resource_decline_recommendation(
+                self.model, user=request.user, pk=obj.pk, reason=text
+            ),
+        )
+
+    # ---- 复核 (libraries whose entry says ``review``: cases, courses) -----------------------
+
+    review_actions = ("rereview_confirm", "rereview_draft")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if actions and reviewable(self.model):
+            for name in self.review_actions:
+                func, action_name, description = self.get_action(name)
+                actions[action_name] = (func, action_name, description)
+        return actions
+
+    def _rereview(self, request, queryset, outcome):
+        self._bulk(
+            request,
+            queryset,
+            _("Re-review"),
+            lambda obj: services.resource_rereview(
+                self.model, user=request.user, pk=obj.pk, outcome=outcome
+            ),
+        )
+
+    @admin.action(description=_("Re-review: confirm current (today plus the interval)"))
+    def rereview_confirm(self, request, queryset):
+        self._rereview(request, queryset, "confirm")
+
+    @admin.action(description=_("Re-review: send back to draft"))
+    def rereview_draft(self, request, queryset):
+        self._rereview(request, queryset, "draft")
 
 
 class _Refused(Exception):

@@ -35,13 +35,13 @@ from apps.accounts.actor import actor_for
 from apps.accounts.models import ApiToken
 from apps.organizations.models import Organization
 
-from . import list_cache, services, versions
+from . import list_cache, review, services, versions
 from .choices import Scope, Status
 from .exceptions import ResourceNotFound
 from .fields import BulkManyRelatedField
 from .models import ReuseRecord
 from .openapi import IF_MATCH, endpoint
-from .registry import linked_models
+from .registry import linked_models, reviewable
 
 
 class SourceUpdateSerializer(serializers.Serializer):
@@ -50,6 +50,15 @@ class SourceUpdateSerializer(serializers.Serializer):
 
     from_version = serializers.IntegerField()
     to_version = serializers.IntegerField()
+
+
+class CreditSerializer(serializers.ModelSerializer):
+    """The district school that recommended a resource to the city (向上推荐单位)."""
+
+    class Meta:
+        model = Organization
+        fields = ["id", "code", "name"]
+        read_only_fields = fields
 
 
 class SharedResourceSerializer(serializers.ModelSerializer):
@@ -72,6 +81,19 @@ class SharedResourceSerializer(serializers.ModelSerializer):
             "copy came from (and that version was not declined): the two versions; else null."
         )
     )
+    recommended_by = CreditSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "The district school that recommended it to the city (向上推荐), kept as its credit "
+            "once published city-wide; null when not recommended."
+        ),
+    )
+
+    overdue = serializers.BooleanField(
+        read_only=True,
+        help_text=_("Whether its review-by date has passed (today in Asia/Shanghai)."),
+    )
 
     class Meta:
         fields = [
@@ -88,6 +110,11 @@ class SharedResourceSerializer(serializers.ModelSerializer):
             "source_version",
             "source_update",
             "reuse_count",
+            "review_by",
+            "overdue",
+            "recommended_by",
+            "recommended_at",
+            "recommendation_note",
             "rejection_reason",
             "submitted_at",
             "published_at",
@@ -101,6 +128,9 @@ class SharedResourceSerializer(serializers.ModelSerializer):
         """Every writable list of links (``many=True`` codes or ids) is read with one query
         for the whole list and bounded (``apps.sharing.fields.BulkManyRelatedField``)."""
         fields = super().get_fields()
+        if not reviewable(self.Meta.model):  # review-by dates: cases and courses only
+            fields.pop("review_by", None)
+            fields.pop("overdue", None)
         for name, field in fields.items():
             if type(field) is serializers.ManyRelatedField and not field.read_only:
                 child = copy.deepcopy(field.child_relation)  # unbound, as a new field must be
@@ -130,6 +160,14 @@ class ScopeSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, trim_whitespace=True)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=2000,
+        trim_whitespace=True,
+        help_text=_("Why the city should share it (the district's recommendation)."),
+    )
 
 
 class ReuseRequestSerializer(serializers.Serializer):
@@ -523,6 +561,24 @@ class SharedResourceViewSet(
     def withdraw(self, request, pk=None):
         return self._transition(request, services.resource_withdraw)
 
+    @extend_schema(
+        request=NoteSerializer, parameters=[IF_MATCH], summary=_("Recommend to the city")
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def recommend(self, request, pk=None):
+        note = self._payload(NoteSerializer, request)["note"]
+        return self._transition(request, services.resource_recommend, note=note)
+
+    @extend_schema(
+        request=ReasonSerializer, parameters=[IF_MATCH], summary=_("Decline a recommendation")
+    )
+    @action(detail=True, methods=["post"], url_path="decline-recommendation")
+    @idempotent
+    def decline_recommendation(self, request, pk=None):
+        reason = self._payload(ReasonSerializer, request)["reason"]
+        return self._transition(request, services.resource_decline_recommendation, reason=reason)
+
     @extend_schema(request=ReuseRequestSerializer, summary=_("Reuse into a school"))
     @action(detail=True, methods=["post"])
     @idempotent
@@ -608,6 +664,59 @@ class SharedResourceViewSet(
             decline=data.get("decline", False),
             to_version=data.get("to_version"),
         )
+
+
+# ---- review-by dates (待复核): the libraries whose entry says ``review`` -----------------------
+
+
+class RereviewSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=[("confirm", _("Confirm it is current")), ("draft", _("Send back to draft"))],
+        help_text=_("confirm: a new review-by date; draft: back to draft for rework."),
+    )
+    review_by = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "When confirming: the new review-by date (after today); omitted, today plus the "
+            "library's interval."
+        ),
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class ReviewRecordSerializer(serializers.Serializer):
+    """One re-review of the resource. 一次复核记录。"""
+
+    outcome = serializers.CharField()
+    old_review_by = serializers.DateField(allow_null=True)
+    new_review_by = serializers.DateField(allow_null=True)
+    note = serializers.CharField()
+    user = serializers.CharField(source="user.username", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+
+
+class ReviewActionsMixin:
+    """复核 on the API of a library whose items carry a review-by date (cases, courses)."""
+
+    @extend_schema(request=RereviewSerializer, parameters=[IF_MATCH], summary=_("Re-review"))
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def rereview(self, request, pk=None):
+        data = self._payload(RereviewSerializer, request)
+        return self._transition(
+            request,
+            services.resource_rereview,
+            outcome=data["outcome"],
+            review_by=data.get("review_by"),
+            note=data.get("note", ""),
+        )
+
+    @extend_schema(responses=ReviewRecordSerializer(many=True), summary=_("Re-reviews"))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def reviews(self, request, pk=None):
+        obj = self.get_object()
+        return Response(ReviewRecordSerializer(review.records_for(obj), many=True).data)
 
 
 # ---- the schema of a library -----------------------------------------------------------------
@@ -749,6 +858,49 @@ def _workflow(item: type[serializers.Serializer]) -> dict:
             ],
         ),
         "withdraw": endpoint(403, 404, 409, **action, responses=decision),
+        "recommend": endpoint(
+            400,
+            403,
+            404,
+            409,
+            **action,
+            responses={200: item},
+            description=(
+                "向上推荐：区级党校的审核员把下属学校已在本区共享的资源推荐给全市，须附推荐理由"
+                "（note）。资源仍在本区共享，进入市级审核队列；市级审核员以全市范围发布即采纳，"
+                "资源同时记录来源学校与推荐单位。不是该区审核员 403；未在本区发布、已全市共享或"
+                "已推荐 409；缺少理由 400（errors.note）。"
+                " A district curator recommends a resource of a school below, published to the"
+                " district, to the city, with a note. It stays published to the district and"
+                " waits in the municipal review queue; publishing it at network scope accepts it,"
+                " and it then credits both the owner and the recommending district. 403 for"
+                " anyone but a curator of a district above the owner; 409 when it is not"
+                " published to its district, already city-wide or already recommended; 400"
+                " naming note when the note is empty."
+            ),
+            examples=[
+                OpenApiExample(
+                    "note",
+                    {"note": "区内 12 所学校复用，学员评价 4.8 分，建议全市共享。"},
+                    summary="推荐理由 A note",
+                )
+            ],
+        ),
+        "decline_recommendation": endpoint(
+            400,
+            403,
+            404,
+            409,
+            **action,
+            responses={200: item},
+            description=(
+                "市级审核员不采纳某区的推荐并说明理由：资源仍在本区共享，推荐标记清除，推荐单位"
+                "的审核员收到通知。"
+                " A municipal curator declines a district's recommendation with a reason: the"
+                " resource stays published to its district, the mark is cleared and the"
+                " district's curators are told why."
+            ),
+        ),
         "sync": endpoint(
             400,
             403,
@@ -814,9 +966,55 @@ def library_schema(item: type[serializers.Serializer], **overrides: dict):
     library's own (lifecycle) document themselves.
     """
     actions = {**_reading(item), **_editing(item), **_workflow(item)}
-    return extend_schema_view(
-        **{
-            name: [decorator, extend_schema(**overrides[name])] if name in overrides else decorator
-            for name, decorator in actions.items()
+
+    def decorate(view):
+        # The review actions only where the library has them (``ReviewActionsMixin``).
+        present = {
+            name: decorator
+            for name, decorator in {**actions, **_review(item)}.items()
+            if name in actions or hasattr(view, name)
         }
-    )
+        return extend_schema_view(
+            **{
+                name: [decorator, extend_schema(**overrides[name])]
+                if name in overrides
+                else decorator
+                for name, decorator in present.items()
+            }
+        )(view)
+
+    return decorate
+
+
+def _review(item: type[serializers.Serializer]) -> dict:
+    """复核 and its records (cases and courses: ``ReviewActionsMixin``)."""
+    return {
+        "rereview": endpoint(
+            400,
+            403,
+            404,
+            409,
+            if_match=True,
+            idempotent=True,
+            etag=True,
+            responses={200: _decision(item)},
+            description=(
+                "复核：确认仍然有效（confirm，给出新的复核日期，或默认今天加上本库的复核周期），"
+                "或退回草稿（draft）重新修改。只有所属单位或受众单位的管理员可以操作（否则 403）；"
+                "只能复核已发布的资源（否则 409）。日期不在今天之后时 400（errors.review_by）。"
+                " Confirm it is current (a new review-by date: the one given, after today, or"
+                " today plus the library's interval) or send it back to draft. Curators of the"
+                " owner or the audience only (else 403); published resources only (else 409);"
+                " 400 naming review_by for a date not after today."
+            ),
+            examples=[
+                OpenApiExample(
+                    "confirm",
+                    {"outcome": "confirm", "review_by": "2027-06-30", "note": "数据已更新"},
+                    summary="确认 Confirm",
+                ),
+                OpenApiExample("draft", {"outcome": "draft", "note": "政策已调整"}, summary="退回"),
+            ],
+        ),
+        "reviews": endpoint(404, responses={200: ReviewRecordSerializer(many=True)}),
+    }

@@ -26,6 +26,15 @@ class SharedResourceFilterSet(django_filters.FilterSet):
         method="filter_q", label=_("Search"), validators=[validate_search_text]
     )
 
+    recommended = django_filters.ChoiceFilter(
+        method="filter_recommended",
+        choices=[
+            ("waiting", _("Recommended to the city, waiting for its decision")),
+            ("credited", _("Published city-wide on a district's recommendation")),
+        ],
+        label=_("Recommendation to the city"),
+    )
+
     # What ``q`` looks in is now the model's title and ``SEARCH_TEXT_FIELDS`` (indexed on
     # save); SEARCH_FIELDS stays as the libraries' record of it, checked against the model
     # in tests/search.
@@ -45,6 +54,12 @@ class SharedResourceFilterSet(django_filters.FilterSet):
     def filter_within(self, queryset, name, value):
         return queryset.filter(owner_id__in=self.subtree_ids(value))
 
+    def filter_recommended(self, queryset, name, value):
+        recommended = queryset.filter(recommended_by__isnull=False, status=Status.PUBLISHED)
+        if value == "waiting":
+            return recommended.filter(scope=Scope.DISTRICT)
+        return recommended.filter(scope=Scope.NETWORK)
+
     def filter_q(self, queryset, name, value):
         """Chinese full-text search (``apps.search``), within the queryset it is given.
 
@@ -53,3 +68,18 @@ class SharedResourceFilterSet(django_filters.FilterSet):
         class mixes in ``apps.search.pagination.SearchRankedCursorMixin``.
         """
         return search(queryset, value)
+
+
+class ReviewFilterSet(SharedResourceFilterSet):
+    """The lists of libraries whose items carry a review-by date (``Library.review``)."""
+
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label=_("Overdue for review"),
+    )
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = queryset.model.overdue_q()
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.models import Organization
@@ -30,7 +31,7 @@ class SharedResourceQuerySet(models.QuerySet):
         return queryset
 
     def with_sharing_relations(self) -> SharedResourceQuerySet:
-        return self.select_related("owner", "author", "audience")
+        return self.select_related("owner", "author", "audience", "recommended_by")
 
     def search(self, q: str) -> SharedResourceQuerySet:
         """The resources matching ``q`` (Chinese full-text search, ``apps.search``)."""
@@ -185,6 +186,22 @@ class SharedResource(models.Model):
     def etag(self) -> str:
         return f'"{self.version}"'
 
+    @property
+    def overdue(self) -> bool:
+        """待复核: its review-by date has passed (local date, ``TIME_ZONE``)."""
+        return self.review_by is not None and self.review_by < timezone.localdate()
+
+    @classmethod
+    def overdue_q(cls) -> models.Q:
+        """The resources whose review-by date has passed (today in ``TIME_ZONE``)."""
+        return models.Q(review_by__lt=timezone.localdate())
+
+    @classmethod
+    def search_demoted_q(cls) -> models.Q:
+        """What ranks after the rest within a search relevance tier (``apps.search.query``):
+        overdue items."""
+        return cls.overdue_q()
+
     def missing_for_submission(self) -> dict[str, list[str]]:
         """Field → messages for what must be filled in before the resource can be reviewed."""
         errors: dict[str, list[str]] = {}
@@ -329,3 +346,100 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class ReviewInterval(models.Model):
+    """How long a library's items stay current after publication or a confirmed re-review
+    (待复核 default), set by admins per library (``Library.review``)."""
+
+    library = models.CharField(_("library"), max_length=32, unique=True)
+    months = models.PositiveSmallIntegerField(_("months until review"))
+
+    # Used when no row names the library.
+    DEFAULT_MONTHS = {"cases": 24, "courses": 36}
+    FALLBACK_MONTHS = 24
+
+    class Meta:
+        verbose_name = _("review interval")
+        verbose_name_plural = _("review intervals")
+        ordering = ["library"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(months__gte=1) & models.Q(months__lte=120),
+                name="review_interval_months_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.library}: {self.months}"
+
+    @classmethod
+    def months_for(cls, key: str) -> int:
+        row = cls.objects.filter(library=key).values_list("months", flat=True).first()
+        if row is not None:
+            return row
+        return cls.DEFAULT_MONTHS.get(key, cls.FALLBACK_MONTHS)
+
+
+class ReviewRecord(models.Model):
+    """One re-review (复核) of a resource: confirmed with a new date, or sent back to draft.
+
+    Kept apart from the resource, like reuse records, so the history survives edits.
+    """
+
+    class Outcome(models.TextChoices):
+        CONFIRM = "confirm", _("Confirmed current")
+        DRAFT = "draft", _("Sent back to draft")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField(_("resource"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    old_review_by = models.DateField(_("previous review-by date"), null=True, blank=True)
+    new_review_by = models.DateField(_("new review-by date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("re-review")
+        verbose_name_plural = _("re-reviews")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="review_record_obj_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model} #{self.object_id}: {self.outcome}"
+
+
+class ReviewReminder(models.Model):
+    """A review reminder sent (``manage.py review_reminders``): one per resource, stage and
+    review-by date, so a daily run tells nobody twice, and a new date (a confirmed re-review)
+    starts afresh."""
+
+    class Stage(models.TextChoices):
+        DUE = "due", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField(_("resource"))
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    review_by = models.DateField(_("review by"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review reminder")
+        verbose_name_plural = _("review reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "stage", "review_by"],
+                name="review_reminder_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model} #{self.object_id}: {self.stage} {self.review_by}"

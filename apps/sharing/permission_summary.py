@@ -5,6 +5,7 @@ and tests/backups/test_permission_summary.py checks this function against every 
 
     V view   E edit   D delete   S submit (at its scope)   P publish (at its scope)
     J reject   W withdraw   U reuse (into one of the person's own schools)
+    R recommend to the city (向上推荐)
 
 A person who cannot see a resource may do nothing to it (the API answers 404). The summary
 is what a restore rehearsal compares before and after (``manage.py permission_summary``):
@@ -21,7 +22,7 @@ from .exceptions import ActionDenied, InvalidInput, InvalidTransition
 from .policy import policy
 from .registry import libraries
 
-LETTERS = "VEDSPJWU"
+LETTERS = "VEDSPJWUR"
 _REFUSED = (ActionDenied, InvalidTransition, InvalidInput)
 
 
@@ -64,6 +65,8 @@ def actions_of(actor: Actor, obj) -> str:
             letters += letter
     if _may_reuse(actor, obj):
         letters += "U"
+    if _allowed(lambda: policy.check_recommend(actor, obj)):
+        letters += "R"
     return letters
 
 

@@ -38,10 +38,31 @@ The table (tests/sharing/test_permission_matrix.py checks every cell against it)
               a department's author, for its own submission
     reuse     admin, curator or teacher of the receiving school,     published
               who can see the resource
+    recommend curators of a district school above the owner (not     published at district,
+              the district itself), with a note (向上推荐)            not yet recommended
+                                                                     (stays published; now
+                                                                     waits in the city's queue)
+    decline   curators of the owner's network audience (the          published at district and
+    (a recom- municipal school), with a reason                       recommended (stays
+    mendation)                                                       published; the mark is
+                                                                     cleared, the district told)
     manage    curators of the owner or of the audience               any (a site's lifecycle)
+              … of a department-owned site: the audience's curators  pending (assessed in review),
+              (the municipal school's); never the department itself  published
+    rereview  curators of the owner or of the audience (复核; only    published (confirm: stays
+              libraries whose entry says ``review``)                 published, new review-by
+                                                                     date; draft → draft)
+
+A recommendation waits in the municipal curators' review queue (``review``) beside the
+pending submissions; they accept it with ``publish`` at network scope (the resource keeps
+``recommended_by``: the district's credit beside the owner's) or decline it. A town may
+still submit straight to network scope (docs/decisions.md).
 
 Libraries may add a rule of their own on top (``SharedResource.sharing_conflict``):
 an on-site teaching site must be admitted before it is shared beyond its owner or reused.
+A school admits its own site before submitting it; a partner department submits its site
+unadmitted (``TeachingSite.submit_on_create``: created and submitted at network scope), the
+municipal curators assess and admit it while it is pending, and publish it once admitted.
 
 Every change raises ``version`` by one. Refusals, in this order (the services check them
 so): out of sight → 404; visible but the role does not allow it → 403; ``If-Match`` names
@@ -64,6 +85,7 @@ from apps.organizations.models import Organization, OrganizationKind
 
 from .choices import Scope, Status
 from .exceptions import ActionDenied, InvalidInput, InvalidTransition
+from .registry import reviewable
 
 # Raised whenever the visibility rules change, so that lists cached under the old rules
 # (``list_cache``: keyed by seats, not by what they could see) are never served again.
@@ -80,6 +102,10 @@ PUBLISHABLE = frozenset({Status.DRAFT, Status.PENDING, Status.PUBLISHED})
 REJECTABLE = frozenset({Status.PENDING})
 WITHDRAWABLE = frozenset({Status.PENDING, Status.PUBLISHED})
 WIDENED_SCOPES = (Scope.DISTRICT, Scope.NETWORK)
+# 向上推荐: recommended to the city by its district, not yet decided there.
+RECOMMENDATION_WAITING = Q(
+    status=Status.PUBLISHED, scope=Scope.DISTRICT, recommended_by__isnull=False
+)
 
 _AUDIENCE_KIND = {
     Scope.DISTRICT: OrganizationKind.DISTRICT,
@@ -161,7 +187,8 @@ class SharingPolicy:
         if action == "view":
             return self._visible(actor)
         if action == "review":
-            return Q(status=Status.PENDING, audience_id__in=self._curated_org_ids(actor))
+            q = Q(status=Status.PENDING, audience_id__in=self._curated_org_ids(actor))
+            return q | self._recommendations_for(actor)
         if action == "reuse":
             if not actor.seats_with(REUSERS):
                 return Q(pk__in=[])
@@ -183,6 +210,21 @@ class SharingPolicy:
             )
             q |= Q(status=Status.PENDING, audience_id__in=self._curated_org_ids(actor))
         return q
+
+    @staticmethod
+    def _recommendations_for(actor: Actor) -> Q:
+        """Recommendations waiting for the actor's decision: the resources of schools below a
+        municipal school the actor curates, recommended to it by their district."""
+        below = Q()
+        for seat in actor.seats_with(CURATORS):
+            if seat.org_kind == OrganizationKind.MUNICIPAL:
+                below |= Q(path__startswith=seat.org_path)
+        if not below:
+            return Q(pk__in=[])
+        return Q(
+            RECOMMENDATION_WAITING,
+            owner_id__in=Organization.objects.filter(below).values("pk"),
+        )
 
     @staticmethod
     def _curated_org_ids(actor: Actor) -> list[int]:
@@ -278,11 +320,67 @@ class SharingPolicy:
         ):
             raise ActionDenied(_("Only curators of the owner or the audience may manage it."))
 
+    def check_rereview(self, actor: Actor, obj) -> None:
+        """复核 of a reviewable library's published item: as ``manage``, published only."""
+        if not (
+            actor.has_role(obj.owner_id, CURATORS) or actor.has_role(obj.audience_id, CURATORS)
+        ):
+            raise ActionDenied(_("Only curators of the owner or the audience may re-review it."))
+        if obj.status != Status.PUBLISHED:
+            raise InvalidTransition(_("Only published resources can be re-reviewed."))
+
     def check_reuse(self, actor: Actor, obj, target: Organization) -> None:
         if not actor.has_role(target.pk, REUSERS):
             raise ActionDenied(_("You may only reuse into a school where you teach or curate."))
         if obj.status != Status.PUBLISHED:
             raise InvalidTransition(_("Only published resources can be reused."))
+
+    @staticmethod
+    def is_recommendation_waiting(obj) -> bool:
+        return (
+            obj.status == Status.PUBLISHED
+            and obj.scope == Scope.DISTRICT
+            and obj.recommended_by_id is not None
+        )
+
+    @staticmethod
+    def recommending_seat(actor: Actor, obj):
+        """The actor's curator seat in a district school above ``obj``'s owner, or None."""
+        for seat in actor.seats_with(CURATORS):
+            if (
+                seat.org_kind == OrganizationKind.DISTRICT
+                and seat.org_id != obj.owner_id
+                and obj.owner.path.startswith(seat.org_path)
+            ):
+                return seat
+        return None
+
+    def check_recommend(self, actor: Actor, obj) -> None:
+        if self.recommending_seat(actor, obj) is None:
+            raise ActionDenied(
+                _("Only curators of a district school above the owner may recommend it.")
+            )
+        if obj.status != Status.PUBLISHED or obj.scope != Scope.DISTRICT:
+            raise InvalidTransition(
+                _("Only a resource published to its district can be recommended to the city.")
+            )
+        if obj.recommended_by_id is not None:
+            raise InvalidTransition(_("This resource has already been recommended to the city."))
+
+    @staticmethod
+    def _curates_network_of(actor: Actor, obj) -> bool:
+        return any(
+            seat.org_kind == OrganizationKind.MUNICIPAL and obj.owner.path.startswith(seat.org_path)
+            for seat in actor.seats_with(CURATORS)
+        )
+
+    def check_decline_recommendation(self, actor: Actor, obj) -> None:
+        if not self._curates_network_of(actor, obj):
+            raise ActionDenied(
+                _("Only curators of the municipal school may decline a recommendation.")
+            )
+        if not self.is_recommendation_waiting(obj):
+            raise InvalidTransition(_("No recommendation of this resource is waiting."))
 
     def publishable_scopes(self, actor: Actor, obj) -> list[str]:
         """Scopes at which ``actor`` may publish ``obj``, worked out from the seats alone.
@@ -317,6 +415,8 @@ class SharingPolicy:
             "submit": lambda: self.check_submit(actor, obj),
             "reject": lambda: self.check_reject(actor, obj),
             "withdraw": lambda: self.check_withdraw(actor, obj),
+            "recommend": lambda: self.check_recommend(actor, obj),
+            "decline_recommendation": lambda: self.check_decline_recommendation(actor, obj),
         }
         allowed = []
         for name, check in checks.items():
@@ -329,6 +429,13 @@ class SharingPolicy:
             allowed.append("publish")
         if obj.status == Status.PUBLISHED and actor.seats_with(REUSERS):
             allowed.append("reuse")
+        if reviewable(type(obj)):
+            try:
+                self.check_rereview(actor, obj)
+            except (ActionDenied, InvalidTransition):
+                pass
+            else:
+                allowed.append("rereview")
         return allowed
 
 

@@ -27,6 +27,8 @@ form_parts          builders of the library's parts of its    ``apps.web`` (crea
 page_actions        the library's own actions on its detail   ``apps.web`` (detail page and
                     page (a site's lifecycle); see            ``/library/<key>/<pk>/<name>/``)
                     ``PageAction``
+review              whether items carry a review-by date      services (publish, rereview),
+                    (待复核; cases, courses)                  API, pages, reminders
 ==================  =======================================  ================================
 
 Adding a fifth library: a new app folder with its model, filterset, API part, admin part,
@@ -123,6 +125,7 @@ class Library:
     cache_models: tuple[type, ...] = field(default_factory=tuple)
     form_parts: tuple[Callable[..., FormPart | None], ...] = ()
     page_actions: tuple[PageAction, ...] = ()
+    review: bool = False  # items carry a review-by date (待复核): docs/review-dates.md
 
     @property
     def facet_names(self) -> tuple[str, ...]:
@@ -174,6 +177,12 @@ def linked_models(model) -> list[tuple[str, type]]:
 def personal_fields(model) -> frozenset[str]:
     library = find_library(model)
     return library.personal_fields if library is not None else frozenset()
+
+
+def reviewable(model) -> bool:
+    """Whether ``model``'s library gives its items a review-by date (``Library.review``)."""
+    library = find_library(model)
+    return library is not None and library.review
 
 
 def cache_models() -> frozenset[type]:

@@ -20,12 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.actor import actor_for
 from apps.organizations.models import Organization, OrganizationKind
 
-from . import versions
+from . import review, versions
 from .actions import action
 from .choices import Scope, Status
 from .exceptions import ActionDenied, InvalidInput, InvalidTransition, ResourceNotFound
-from .models import ReuseRecord, SharedResource
+from .models import ReuseRecord, ReviewRecord, SharedResource
 from .policy import audience_for, policy
+from .registry import reviewable
 
 # Sent inside the reuse transaction, after the copy is saved; other apps copy what they
 # keep about a resource (attachments) without the sharing engine knowing about them.
@@ -271,12 +272,18 @@ def resource_publish(
         policy.check_publish(actor_for(user), obj, audience)
     _check_library_rule(obj, "publish", scope)
     _require_complete(obj)
+    if scope != Scope.NETWORK and not policy.is_recommendation_waiting(obj):
+        # A district's credit is for reaching the city: published anywhere narrower (again),
+        # the resource keeps no recommendation. A waiting one stays while it stays at district.
+        _clear_recommendation(obj)
     now = timezone.now()
     obj.status, obj.scope, obj.audience = Status.PUBLISHED, scope, audience
     obj.rejection_reason = ""
     obj.reviewed_by = user
     obj.published_at = now
     obj.first_published_at = obj.first_published_at or now
+    if obj.review_by is None and reviewable(model):
+        obj.review_by = review.default_review_by(model)  # 待复核: today + the library's interval
     obj = _save_transition(obj)
     versions.keep_published(obj, user)
     return obj
@@ -306,8 +313,65 @@ def resource_withdraw(
     obj = _lock(model, pk, user)
     with _in_refusal_order(obj, expected_version):
         policy.check_withdraw(actor_for(user), obj)
+    if policy.is_recommendation_waiting(obj):
+        _clear_recommendation(obj)  # a withdrawn resource is no longer recommended to the city
     obj.status = Status.WITHDRAWN
     return _save_transition(obj)
+
+
+@transaction.atomic
+@action("recommend")
+def resource_recommend(
+    model: type[SharedResource], *, user, pk, note: str, expected_version=None
+) -> SharedResource:
+    """向上推荐: a district's curator recommends a town's resource, published to the district, to
+    the city. It stays published at district scope and waits in the municipal curators' review
+    queue; their ``publish`` at network scope accepts it (the district's credit stays)."""
+    obj = _lock(model, pk, user)
+    actor = actor_for(user)
+    with _in_refusal_order(obj, expected_version):
+        policy.check_recommend(actor, obj)
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput(
+            errors={"note": [str(_("Say why the city should share it, with a short note."))]}
+        )
+    seat = policy.recommending_seat(actor, obj)
+    obj.recommended_by_id = seat.org_id
+    obj.recommended_by_user = user
+    obj.recommended_at = timezone.now()
+    obj.recommendation_note = note
+    return _save_transition(obj)
+
+
+@transaction.atomic
+@action("decline_recommendation")
+def resource_decline_recommendation(
+    model: type[SharedResource], *, user, pk, reason: str, expected_version=None
+) -> SharedResource:
+    """The city declines a district's recommendation, saying why: the resource stays
+    published to its district, the mark is cleared (the district may recommend it again)
+    and the district's curators are told the reason."""
+    obj = _lock(model, pk, user)
+    with _in_refusal_order(obj, expected_version):
+        policy.check_decline_recommendation(actor_for(user), obj)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(errors={"reason": [str(_("Say why, so the district knows."))]})
+    obj.declined_recommendation = {
+        "district": obj.recommended_by_id,
+        "district_name": obj.recommended_by.name,
+        "reason": reason,
+    }
+    _clear_recommendation(obj)
+    return _save_transition(obj)
+
+
+def _clear_recommendation(obj: SharedResource) -> None:
+    obj.recommended_by = None
+    obj.recommended_by_user = None
+    obj.recommended_at = None
+    obj.recommendation_note = ""
 
 
 @transaction.atomic
@@ -453,6 +517,62 @@ def resource_sync(
         versions.keep_published(obj, user)
     _ensure_in_reach(obj, user)
     return obj
+
+
+REREVIEW_OUTCOMES = ("confirm", "draft")
+
+
+@transaction.atomic
+@action("rereview")
+def resource_rereview(
+    model: type[SharedResource],
+    *,
+    user,
+    pk,
+    outcome: str,
+    review_by=None,
+    note: str = "",
+    expected_version=None,
+) -> SharedResource:
+    """复核 a reviewable library's published item (docs/review-dates.md).
+
+    ``confirm``: it stays published with a new review-by date (``review_by``, which must be
+    after today, or today + the library's interval). ``draft``: it goes back to draft for
+    rework, its date cleared (the next publish sets a new one); its published versions and
+    its copies are untouched. Either way a ``ReviewRecord`` keeps who, when, both dates and
+    the note. Curators of the owner or of the audience only.
+    """
+    if not reviewable(model):
+        raise ResourceNotFound()
+    obj = _lock(model, pk, user)
+    with _in_refusal_order(obj, expected_version):
+        policy.check_rereview(actor_for(user), obj)
+    if outcome not in REREVIEW_OUTCOMES:
+        raise InvalidInput(errors={"outcome": [str(_("Choose confirm or draft."))]})
+    note = (note or "").strip()
+    old = obj.review_by
+    if outcome == "confirm":
+        today = timezone.localdate()
+        if review_by is not None and review_by <= today:
+            raise InvalidInput(errors={"review_by": [str(_("Choose a date after today."))]})
+        obj.review_by = review_by or review.default_review_by(model, today)
+    else:
+        if review_by is not None:
+            raise InvalidInput(
+                errors={"review_by": [str(_("A date is only given when confirming."))]}
+            )
+        obj.status = Status.DRAFT
+        obj.review_by = None
+    ReviewRecord.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=obj.pk,
+        user=user,
+        outcome=outcome,
+        old_review_by=old,
+        new_review_by=obj.review_by,
+        note=note,
+    )
+    return _save_transition(obj)
 
 
 def reuse_records_for(obj: SharedResource) -> models.QuerySet[ReuseRecord]:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from apps.notifications import inbox
 from apps.notifications.models import Kind
+from apps.notifications.subjects import subject_for
 from apps.notifications.texts import describe
 from apps.sharing.registry import find_library
 
@@ -27,7 +28,11 @@ BIGINT = 2**63
 
 def resource_path(notification) -> str:
     """The page of the resource a notification is about (its library's detail page)."""
-    library = find_library(notification.content_type.model_class())
+    model = notification.content_type.model_class()
+    subject = subject_for(model)
+    if subject is not None:
+        return subject.path(notification.object_id)
+    library = find_library(model)
     if library is None:
         return reverse("web:notifications")
     return reverse("web:detail", args=[library.key, notification.object_id])

@@ -50,5 +50,9 @@ urlpatterns = [
     path("copies-behind/", versions.behind_copies, name="copies-behind"),
     path("library/<str:key>/<int:pk>/<str:action>/", views.library_action, name="action"),
     path("", include("apps.web.class_pages_urls")),
+    path("", include("apps.web.call_urls")),
+    path("", include("apps.web.meeting_urls")),
+    path("", include("apps.web.consultation_urls")),
     path("", include("apps.web.evaluation_urls")),
+    path("", include("apps.web.survey_urls")),
 ]

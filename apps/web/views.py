@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -25,6 +26,7 @@ from apps.attachments.services import attachable, attachment_add, attachments_of
 from apps.audit.access import page_history
 from apps.organizations.models import OrganizationKind
 from apps.sharing import content_version, list_cache, services
+from apps.sharing import review as review_dates
 from apps.sharing.choices import Scope, Status
 from apps.sharing.exceptions import ActionDenied, ResourceNotFound, SharingError
 from apps.sharing.policy import policy
@@ -32,6 +34,7 @@ from apps.sharing.registry import get_library, libraries, linked_models
 
 from . import evaluations
 from . import versions as versions_page
+from .call_answer import answer_part
 from .context import SESSION_KEY, current_seat
 from .facets import facet_counts
 from .forms import ReasonForm, ReuseForm, ScopeForm, owner_field, resource_form_class
@@ -216,11 +219,14 @@ def _list_body(request, library, actor, version) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     facets = _facets(library, counts, request)
+    review_links = _review_links(request) if library.review else []
     context = {
         "library": library,
         "filterset": filterset,
         "facets": facets,
-        "chips": _chips(request, facets),
+        "review_links": review_links,
+        "chips": _chips(request, facets)
+        + [{"label": link["chip"], "url": link["url"]} for link in review_links if link["on"]],
         "page": page,
         "total": counts["total"],
         "q": request.GET.get("q", ""),
@@ -238,6 +244,24 @@ def _list_body(request, library, actor, version) -> str:
     }
     # No request: nothing personal (no CSRF token, no user) can enter the cached body.
     return render_to_string("web/_list_body.html", context)
+
+
+def _review_links(request) -> list[dict]:
+    """The 待复核 filter of a reviewable library's list (``?overdue=``): each choice with a link
+    that toggles it (no count: it would cost a query more per page)."""
+    links = []
+    current = request.GET.get("overdue")
+    for value, label in (("true", _("Overdue for review")), ("false", _("Current"))):
+        params = request.GET.copy()
+        params.pop("page", None)
+        on = current == value
+        if on:
+            params.pop("overdue")
+        else:
+            params["overdue"] = value
+        chip = f"{_('Review')}：{label}"
+        links.append({"label": label, "url": f"?{params.urlencode()}", "on": on, "chip": chip})
+    return links
 
 
 def _chips(request, facets):
@@ -266,7 +290,7 @@ def _get_visible(library, user, pk):
     try:
         return (
             library.model.objects.restrict(user, "view")
-            .select_related("owner", "author", "audience", "source")
+            .select_related("owner", "author", "audience", "source", "recommended_by")
             .get(pk=pk)
         )
     except (library.model.DoesNotExist, ValueError):
@@ -284,6 +308,7 @@ def library_detail(request, key, pk, bound=None):
     actions = policy.allowed_actions(actor, obj)
     # The scopes a submitter may ask for, each saying who will see it (read only if offered).
     submit_owner = obj.owner if "submit" in actions else None
+    publish_scopes, publish_blocked = _held_back(obj, policy.publish_choices(actor, obj))
     context = {
         "library": library,
         "obj": obj,
@@ -292,7 +317,8 @@ def library_detail(request, key, pk, bound=None):
         and library.model.objects.restrict(request.user, "view").filter(pk=obj.source_id).exists(),
         "reuses": services.reuse_records_for(obj),
         "scope_form": ScopeForm(initial={"scope": obj.scope}, owner=submit_owner),
-        "publish_scopes": policy.publish_choices(actor, obj),
+        "publish_scopes": publish_scopes,
+        "publish_blocked": publish_blocked,
         "reason_form": ReasonForm(),
         "reuse_form": ReuseForm(user=request.user, initial={"owner": _current_org_id(request)}),
         "history": page_history(request.user, obj),
@@ -308,6 +334,8 @@ def library_detail(request, key, pk, bound=None):
     if library.detail_context is not None:
         context.update(library.detail_context(obj, user=request.user, actor=actor))
     context["page_actions"] = _page_action_forms(library, obj, actor, bound or {})
+    # 待复核: the review-by date and the re-reviews made (cases and courses).
+    context["review_records"] = review_dates.records_for(obj) if library.review else ()
     # Published versions, a copy's update notice, the copies behind (apps.web.versions).
     context.update(
         versions_page.detail_context(library, obj, request.user, context["source_visible"])
@@ -316,6 +344,17 @@ def library_detail(request, key, pk, bound=None):
     # Where a course or lecturer was taught and how trainees rated it; a site's calendar.
     context.update(evaluations.taught_context(obj, request.user))
     return render(request, "web/library_detail.html", context)
+
+
+def _held_back(obj, choices: list) -> tuple[list, str]:
+    """The publish choices the library's own rule allows now (``sharing_conflict``: a site not
+    yet admitted), and, when it allows none of them, all of them with its reason: the button is
+    then shown disabled, saying why."""
+    reasons = [obj.sharing_conflict("publish", scope) for scope, _label in choices]
+    allowed = [choice for choice, reason in zip(choices, reasons, strict=True) if not reason]
+    if allowed or not choices:
+        return allowed, ""
+    return choices, reasons[0]
 
 
 def _page_action_forms(library, obj, actor, bound) -> list[dict]:
@@ -385,14 +424,20 @@ def library_create(request, key):
     form.fields["owner"].initial = _current_org_id(request)
     form.order_fields(["owner", "title"])
     parts = _form_parts(library, request)
+    answering = answer_part(library, request)  # ?call=: the new item answers a call (征集)
+    if answering is not None:
+        parts.append(answering)
     if request.method == "POST" and _valid(form, parts):
         try:
-            obj = services.resource_create(
-                library.model,
-                user=request.user,
-                owner_code=form.cleaned_data["owner"].code,
-                data=_content(form, parts),
-            )
+            with transaction.atomic():  # the item and its answer, or neither
+                obj = services.resource_create(
+                    library.model,
+                    user=request.user,
+                    owner_code=form.cleaned_data["owner"].code,
+                    data=_content(form, parts),
+                )
+                if answering is not None:
+                    answering.record(obj, user=request.user)
         except SharingError as exc:
             _apply_errors(form, exc, parts)
         else:
@@ -460,6 +505,8 @@ ACTION_LABELS = {
     "publish": gettext_lazy("Published."),
     "reject": gettext_lazy("Rejected; the author can see your reason."),
     "withdraw": gettext_lazy("Withdrawn."),
+    "recommend": gettext_lazy("Recommended to the city; it waits in the municipal review queue."),
+    "decline_recommendation": gettext_lazy("Recommendation declined; the district is told why."),
     "delete": gettext_lazy("Deleted."),
     "attach": gettext_lazy("File attached."),
 }
@@ -483,6 +530,12 @@ def library_action(request, key, pk, action):
             services.resource_reject(model, user=user, pk=pk, reason=request.POST.get("reason", ""))
         elif action == "withdraw":
             services.resource_withdraw(model, user=user, pk=pk)
+        elif action == "recommend":
+            services.resource_recommend(model, user=user, pk=pk, note=request.POST.get("note", ""))
+        elif action == "decline_recommendation":
+            services.resource_decline_recommendation(
+                model, user=user, pk=pk, reason=request.POST.get("reason", "")
+            )
         elif action == "attach":
             attachment_add(model, user=user, pk=pk, upload=request.FILES.get("file"))
         elif action == "delete":
@@ -530,6 +583,8 @@ def _page_action(request, library, page_action, pk):
             _apply_errors(form, exc)
         else:
             messages.success(request, done)
+            if request.POST.get("back") == "review":  # made from the review queue
+                return redirect("web:review")
             return redirect("web:detail", key=library.key, pk=pk)
     return library_detail(request, library.key, pk, bound={page_action.name: form})
 
@@ -545,11 +600,20 @@ def review_queue(request):
     for library in libraries():
         items = list(
             library.model.objects.restrict(request.user, "review")
-            .select_related("owner", "author", "audience")
+            .select_related("owner", "author", "audience", "recommended_by", "recommended_by_user")
             .order_by("submitted_at", "id")
         )
         for obj in items:
             obj.approve_scopes = policy.publish_choices(actor, obj)
+            # 向上推荐: a district's recommendation, beside the submissions (accept = publish
+            # city-wide; or decline with a reason).
+            obj.is_recommendation = policy.is_recommendation_waiting(obj)
+            # The library's own rule may hold publishing back (a site not yet admitted): the
+            # button is shown disabled, with the reason, beside the library's own actions.
+            obj.approve_scopes, obj.publish_blocked = _held_back(obj, obj.approve_scopes)
+            obj.page_actions = _page_action_forms(library, obj, actor, {})
+            for page_action in obj.page_actions:  # one form per item: ids kept apart
+                page_action["form"].auto_id = f"id_{library.key}_{obj.pk}_%s"
         groups.append((library, items))
     return render(
         request,

@@ -43,6 +43,8 @@ COPY_KINDS = (Kind.SOURCE_UPDATED, Kind.SOURCE_WITHDRAWN)
 
 def _concerned(event, resource) -> list[tuple[int, object, str, dict]]:
     """``[(organisation id, resource to send, event key, extra data)]`` for ``event``."""
+    if find_library(type(resource)) is None:  # not a library resource (a call): not sent
+        return []
     if event.kind not in COPY_KINDS:
         return [(resource.owner_id, resource, event.key, {})]
     copies = type(resource).objects.filter(source=resource)

@@ -242,6 +242,8 @@ EXPORT_JOB_MAX_ROWS = int(os.environ.get("EXPORT_JOB_MAX_ROWS", "100000"))
 AUDIT_PARTITION_MONTHS_AHEAD = int(os.environ.get("AUDIT_PARTITION_MONTHS_AHEAD", "3"))
 AUDIT_RETENTION_MONTHS = int(os.environ.get("AUDIT_RETENTION_MONTHS", "0"))
 AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
+# 待复核: days before a review-by date that its people are told (manage.py review_reminders).
+REVIEW_REMINDER_DAYS = int(os.environ.get("REVIEW_REMINDER_DAYS", "30"))
 ATTACHMENT_MAX_PIXELS = int(float(os.environ.get("ATTACHMENT_MAX_MEGAPIXELS", "40")) * 1_000_000)
 API_TOKENS_PER_USER = int(os.environ.get("API_TOKENS_PER_USER", "10"))
 API_SESSION_RATE = os.environ.get("API_SESSION_RATE", "1200/min")
@@ -345,6 +347,12 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "apps.sharing.choices.Status",
         "ClassStatusEnum": "apps.classes.models.ClassStatus",
         "VisitStatusEnum": "apps.classes.models.VisitStatus",
+        "ReportStatusEnum": "apps.consultations.models.ReportStatus",
+        "AdoptionLevelEnum": "apps.consultations.models.AdoptionLevel",
+        "MeetingStatusEnum": "apps.meetings.models.MeetingStatus",
+        "PlanItemStatusEnum": "apps.meetings.models.ItemStatus",
+        "PlanItemDecisionEnum": ["approved", "declined"],
+        "CallStatusEnum": "apps.calls.models.CallStatus",
     },
 }
 

@@ -43,6 +43,7 @@ The schema is loaded at import: Schemathesis's fixture-based loader
 ``Function._nodeid``, which pytest 9.2 no longer has). Building the schema needs no database.
 """
 
+import datetime
 import itertools
 import json
 import time
@@ -73,6 +74,8 @@ from apps.attachments.services import attachment_add
 from apps.cases.models import Case
 from apps.classes.models import Session, TrainingClass
 from apps.classes.services import SessionInput, session_add
+from apps.consultations.models import Report
+from apps.consultations.services import report_create
 from apps.courses.models import Course
 from apps.exchange.models import ExchangeJob
 from apps.exchange.services import export_workbook
@@ -255,6 +258,9 @@ def seed() -> dict:
     world["webhooks"] = [webhook.pk]
     world["exchange-jobs"] = seed_exchange_jobs(teacher, dept)
     world["classes"], world["site-visits"] = seed_classes(teacher)
+    world["reports"] = seed_reports(teacher)
+    world["surveys"] = seed_surveys()
+    world["meetings"], world["decisions"], world["plan-items"] = seed_meetings()
     world["tokens"] = {
         who: ApiToken.issue(user=User.objects.get(username=who), name="schemathesis")[1]
         for who in IDENTITIES
@@ -277,6 +283,75 @@ def seed_classes(teacher) -> tuple[list[int], list[int]]:
         data=SessionInput(begin, end, course.pk, [lecturer.pk], site=site.pk),
     )
     return [cls.pk, TrainingClassFactory(host_code=ORG["TA"]).pk], [session.visit.pk]
+
+
+def seed_meetings() -> tuple[list[int], list[int], list[int]]:
+    """The joint meeting: a held and a planned meeting, a decision, a 2025 plan with a proposed
+    and an approved item (apps.meetings)."""
+    from apps.meetings import services as meetings
+
+    city = User.objects.get(username="muni_curator")
+    fgj = Organization.objects.get(code=ORG["DEP"])
+    held = meetings.meeting_create(
+        user=city,
+        data={
+            "title": "联席会议",
+            "held_on": datetime.date(2025, 3, 20),
+            "status": "held",
+            "attendees": [fgj],
+        },
+    )
+    planned = meetings.meeting_create(
+        user=city, data={"title": "下次会议", "held_on": datetime.date(2099, 1, 1)}
+    )
+    decision = meetings.decision_add(
+        user=city, meeting_pk=held.pk, data={"text": "报送需求", "owner": fgj, "due_on": None}
+    )
+    plan = meetings.plan_create(user=city, year=2025)
+    items = [
+        meetings.item_propose(user=city, plan=plan, data={"title": title, "proposed_by": fgj})
+        for title in ("数字政府专题班", "制造业当家专题班")
+    ]
+    meetings.item_decide(user=city, pk=items[1].pk, status="approved", meeting=held)
+    return [held.pk, planned.pk], [decision.pk], [item.pk for item in items]
+
+
+def seed_surveys() -> list[int]:
+    """Needs surveys of the municipal school: a draft with a question, and an open one."""
+    from apps.surveys import services as surveys
+    from apps.taxonomy.models import ThematicDomain
+
+    city = User.objects.get(username="muni_curator")
+    owner = Organization.objects.get(code=ORG["M"])
+    domain = ThematicDomain.objects.get(code="industrial-system")
+    made = []
+    for title, open_it in (("草稿调研", False), ("进行中的调研", True)):
+        survey = surveys.survey_create(
+            user=city, owner=owner, data={"title": title, "audience": "schools"}
+        )
+        surveys.question_add(
+            user=city,
+            survey_pk=survey.pk,
+            data={"text": "制造业培训需求", "domain": domain, "kind": "rating"},
+        )
+        if open_it:
+            surveys.survey_move(user=city, pk=survey.pk, status="open")
+        made.append(survey.pk)
+    return made
+
+
+def seed_reports(teacher) -> list[int]:
+    """Consultation reports of a town school: public with a file, internal, restricted."""
+    town = Organization.objects.get(code=ORG["TA"])
+    return [
+        report_create(
+            user=teacher,
+            owner=town,
+            data={"title": f"{level}报告", "date": timezone.localdate(), "confidentiality": level},
+            upload=SimpleUploadedFile("报告.pdf", PDF) if level == "public" else None,
+        ).pk
+        for level in ("public", "internal", "restricted")
+    ]
 
 
 def seed_exchange_jobs(teacher, dept) -> list[int]:
@@ -339,7 +414,16 @@ def current_etag(case) -> str:
         pk = sid if sid is not None else case.path_parameters.get("id")
         version = model.objects.filter(pk=pk).values_list("version", flat=True).first()
         return f'"{version}"' if version is not None else "*"
-    model = LIBRARIES[library_of(case)][0]
+    if library_of(case) == "surveys":
+        from apps.surveys.models import Survey
+
+        version = (
+            Survey.objects.filter(pk=case.path_parameters.get("id"))
+            .values_list("version", flat=True)
+            .first()
+        )
+        return f'"{version}"' if version is not None else "*"
+    model = Report if library_of(case) == "reports" else LIBRARIES[library_of(case)][0]
     pk = case.path_parameters.get("id")
     version = model.objects.filter(pk=pk).values_list("version", flat=True).first()
     return f'"{version}"' if version is not None else "*"

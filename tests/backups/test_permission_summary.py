@@ -41,7 +41,7 @@ def test_summary_covers_every_person_and_resource(persona, django_assert_num_que
         "published",
         "district",
     )
-    assert shown["actions"]["dA_curator"] == "VEPWU"
+    assert shown["actions"]["dA_curator"] == "VEPWUR"  # R: it may recommend it to the city
     assert "dB_curator" not in shown["actions"]  # out of sight: left out
     assert summary["resources"][f"cases:{draft.pk}"]["actions"] == {
         "tA_admin": "VEDSP",

@@ -13,7 +13,17 @@ from tests.dashboard.conftest import DASHBOARD, EXPORT
 pytestmark = pytest.mark.django_db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TABLES = ["libraries", "tiers", "domains", "gaps", "flows", "classes", "schools"]
+TABLES = [
+    "libraries",
+    "tiers",
+    "domains",
+    "gaps",
+    "flows",
+    "classes",
+    "schools",
+    "contributions",
+    "consultations",
+]
 
 
 def as_page_text(value, number_format: str) -> str:
@@ -63,7 +73,7 @@ def test_the_workbook_has_a_sheet_per_table_with_the_pages_numbers(page, browser
         header, *rows = sheet
         assert header == shown.header(key)
         expected = [[("" if c == "—" else c) for c in row] for row in shown.rows(key)]
-        if expected == [["No reuse yet."]]:
+        if len(expected) == 1 and len(expected[0]) == 1:  # an empty table's message
             expected = []
         assert rows == expected, key
     # Some real numbers made it through, not only zeros.

@@ -69,10 +69,16 @@ def test_district_curator_sees_only_their_district(page, city):
     assert library_row(result, "cases")[1:3] == ["1", "0"]
     assert library_row(result, "sites")[1:3] == ["1", "0"]
     assert result.row("libraries", "Total")[1:3] == ["4", "1"]
-    # A district's network has no municipal school and no departments: no rows for them.
-    assert [row[0] for row in result.table("tiers")] == [TIER["district"], TIER["town"]]
+    # A district's network has no municipal school: no row for it. It has its own district
+    # departments (禅城区发展和改革局, 禅城区教育局), which have contributed nothing yet.
+    assert [row[0] for row in result.table("tiers")] == [
+        TIER["district"],
+        TIER["town"],
+        TIER["department"],
+    ]
     assert result.row("tiers", TIER["district"])[1:] == ["1", "0", "0", "1", "2"]
     assert result.row("tiers", TIER["town"])[1:] == ["1", "0", "1", "0", "2"]
+    assert result.row("tiers", TIER["department"])[1:] == ["0", "0", "0", "0", "0"]
     schools = [row[0] for row in result.table("schools")]
     assert schools[0] == short(ORG["DA"])
     assert short(ORG["TA"]) in schools

@@ -29,6 +29,8 @@ def test_every_section_has_a_table_and_the_charts_are_data(page, city):
         "flows",
         "classes",
         "schools",
+        "contributions",
+        "consultations",
     }
     for key in ("libraries", "tiers", "domains", "gaps", "flows", "classes"):
         data = result.chart(key)

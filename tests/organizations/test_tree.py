@@ -54,18 +54,26 @@ def test_towns_per_district_and_their_parents():
         assert town.code.startswith(town.parent.code), town.code
 
 
-def test_departments_sit_directly_under_the_municipal_school():
+def test_city_departments_under_the_municipal_school_and_district_ones_under_their_district():
     departments = by_kind(OrganizationKind.DEPARTMENT)
-    assert len(departments) >= 12
-    assert len(departments) == 14
-    assert {d.parent.code for d in departments} == {MUNICIPAL}
-    assert all(d.code.startswith(f"{MUNICIPAL}-") for d in departments)
+    city = [d for d in departments if d.parent.code == MUNICIPAL]
+    district = [d for d in departments if d.parent.code != MUNICIPAL]
+    # The brief's "more than thirty city and district departments" of the joint meeting.
+    assert len(city) == 36
+    assert all(d.code.startswith(f"{MUNICIPAL}-") for d in city)
+    assert len(district) == 10
+    assert Counter(d.parent.code for d in district) == Counter(dict.fromkeys(TOWNS_PER_DISTRICT, 2))
+    assert {d.parent.kind for d in district} == {OrganizationKind.DISTRICT}
+    assert all(d.code.startswith(f"{d.parent.code}-") for d in district)
+    assert all(d.name.startswith("佛山市") or "佛山市委" in d.name for d in city), [
+        d.name for d in city
+    ]
     assert Organization.objects.count() == 1 + 5 + 32 + len(departments) + 1  # + 东莞
 
 
 def test_every_stored_path_and_depth_follows_the_parent_chain():
     orgs = {o.pk: o for o in Organization.objects.all()}
-    assert len(orgs) == 53  # the city's 52 and 东莞's school
+    assert len(orgs) == 85  # the city's 84 and 东莞's school
     for org in orgs.values():
         chain = []
         node = org
@@ -88,7 +96,7 @@ def test_depth_per_kind():
         OrganizationKind.MUNICIPAL: {0},
         OrganizationKind.DISTRICT: {1},
         OrganizationKind.TOWN: {2},
-        OrganizationKind.DEPARTMENT: {1},
+        OrganizationKind.DEPARTMENT: {1, 2},  # city departments, district departments
         OrganizationKind.EXTERNAL: {0},
     }
 
@@ -98,7 +106,7 @@ def test_subtree_of_district_is_one_prefix_query(django_assert_num_queries):
     expected = {"440605"} | set(
         Organization.objects.filter(parent=district).values_list("code", flat=True)
     )
-    assert len(expected) == 1 + 7
+    assert len(expected) == 1 + 7 + 2  # the district, its 7 towns, its 2 departments
 
     with django_assert_num_queries(1) as captured:
         codes = [o.code for o in Organization.objects.subtree_of(district)]
@@ -153,4 +161,4 @@ def test_new_organisation_under_a_town_gets_path_and_depth_from_save():
     ]
     # Nothing else moved.
     assert Organization.objects.get(code="440604010").path == "440600/440604/440604010/"
-    assert Organization.objects.count() == 54
+    assert Organization.objects.count() == 86

@@ -1,6 +1,6 @@
 from drf_spectacular.utils import OpenApiExample
 
-from apps.sharing.api import SharedResourceViewSet, library_schema
+from apps.sharing.api import ReviewActionsMixin, SharedResourceViewSet, library_schema
 
 from ..filtersets import CaseFilterSet
 from ..models import Case
@@ -54,7 +54,7 @@ CASE_BY_A_DEPARTMENT = {
         ],
     },
 )
-class CaseViewSet(SharedResourceViewSet):
+class CaseViewSet(ReviewActionsMixin, SharedResourceViewSet):
     """案例库 — the case library."""
 
     model = Case

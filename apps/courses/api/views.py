@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiExample
 
 from apps.faculty.models import Lecturer
-from apps.sharing.api import SharedResourceViewSet, library_schema
+from apps.sharing.api import ReviewActionsMixin, SharedResourceViewSet, library_schema
 
 from ..filtersets import CourseFilterSet
 from ..models import Course, TeachingGroupMember
@@ -37,7 +37,7 @@ from .serializers import CourseSerializer
         ]
     },
 )
-class CourseViewSet(SharedResourceViewSet):
+class CourseViewSet(ReviewActionsMixin, SharedResourceViewSet):
     """课程库 — the course library."""
 
     model = Course

@@ -15,9 +15,16 @@ from apps.sharing.content_version import content_changed
 from apps.sharing.models import ReuseRecord
 from apps.taxonomy.models import CourseKind, TeachingMethod, ThematicDomain
 from seeds import demo
+from seeds.calls import seed_calls
 from seeds.classes import seed_classes
+from seeds.consultations import seed_consultations
+from seeds.dept_sites import seed_dept_sites
 from seeds.library_loader import LibraryLoader
+from seeds.meetings import seed_meetings
+from seeds.recommendations import seed_recommendations
+from seeds.review_dates import seed_review_dates
 from seeds.scale import attach_foshan
+from seeds.surveys import seed_surveys
 
 REFERENCE_FIXTURES = ["organizations", "taxonomy", "class_themes"]
 
@@ -35,6 +42,13 @@ class Command(BaseCommand):
             self._source_updated(users)
             libraries = LibraryLoader(users).run()
             classes = seed_classes(users)
+            libraries.update(seed_calls(users))  # 征集: calls, answers, late invitees
+            classes.update(seed_meetings(users))  # 联席会议: partners, meetings, plans
+            classes.update(seed_surveys(users))  # 需求调研: three surveys, their answers
+            classes.update(seed_consultations(users))  # 咨政报告: the brief's 129 in three years
+            libraries.update(seed_dept_sites(users))  # 市工业和信息化局's factories (考察 → 纳入)
+            libraries.update(seed_recommendations(users))  # 向上推荐: districts → the city
+            libraries.update(seed_review_dates(users))  # 待复核: overdue and due soon
             content_changed()  # the loaders rename vocabulary with update(): no signal
         self.stdout.write(
             f"Foshan network: {Organization.objects.count()} organisations; "
