@@ -258,6 +258,7 @@ def seed() -> dict:
     world["webhooks"] = [webhook.pk]
     world["exchange-jobs"] = seed_exchange_jobs(teacher, dept)
     world["classes"], world["site-visits"] = seed_classes(teacher)
+    world["calls"] = seed_calls()
     world["reports"] = seed_reports(teacher)
     world["surveys"] = seed_surveys()
     world["meetings"], world["decisions"], world["plan-items"] = seed_meetings()
@@ -266,6 +267,23 @@ def seed() -> dict:
         for who in IDENTITIES
     }
     return world
+
+
+def seed_calls() -> list[int]:
+    """The city's open call for contributions (征集) inviting the department and a district."""
+    import datetime
+
+    from apps.calls import services as calls
+
+    call = calls.call_create(
+        user=User.objects.get(username="muni_curator"),
+        organization=Organization.objects.get(code=ORG["M"]),
+        topic="营商环境案例征集",
+        kinds=["cases"],
+        invited=[Organization.objects.get(code=c) for c in (ORG["DEP"], ORG["DA"])],
+        due_on=calls.local_today() + datetime.timedelta(days=30),
+    )
+    return [call.pk]
 
 
 def seed_classes(teacher) -> tuple[list[int], list[int]]:
@@ -419,6 +437,15 @@ def current_etag(case) -> str:
 
         version = (
             Survey.objects.filter(pk=case.path_parameters.get("id"))
+            .values_list("version", flat=True)
+            .first()
+        )
+        return f'"{version}"' if version is not None else "*"
+    if library_of(case) == "calls":
+        from apps.calls.models import Call
+
+        version = (
+            Call.objects.filter(pk=case.path_parameters.get("id"))
             .values_list("version", flat=True)
             .first()
         )
