@@ -73,8 +73,9 @@ class CallSerializer(serializers.ModelSerializer):
     domains = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True, help_text="专题领域编码。Domains' codes."
     )
-    invited = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True, help_text="受邀单位编码。Invitees' codes."
+    invited = serializers.SerializerMethodField(
+        help_text="受邀单位编码（受邀单位只看到自己）。Invitees' codes: all of them for the"
+        " publisher's members and the curators above, an invitee's own otherwise."
     )
     kinds = serializers.ListField(
         child=serializers.CharField(), help_text="征集的资源类型（资源库）。Libraries wanted."
@@ -112,6 +113,13 @@ class CallSerializer(serializers.ModelSerializer):
     def get_actions(self, obj) -> list[str]:
         request = self.context.get("request")
         return policy.allowed_actions(request.user, obj) if request is not None else []
+
+    def get_invited(self, obj) -> list[str]:
+        invited = list(obj.invited.all())
+        if policy.sees_all_invitees(self.context["request"].user, obj):
+            return [o.code for o in invited]
+        mine = actor_for(self.context["request"].user).org_ids
+        return [o.code for o in invited if o.pk in mine]
 
 
 class CallDetailSerializer(CallSerializer):

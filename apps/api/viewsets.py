@@ -10,6 +10,8 @@ new item may answer (``apps.api.calls``).
 
 from __future__ import annotations
 
+import functools
+
 from .attachments import AttachmentsMixin
 from .calls import CallAnswerMixin
 from .exchange import ExchangeViewSetMixin
@@ -35,5 +37,23 @@ def library_viewset(library) -> type:
         (*features, part),
         {"__module__": part.__module__, "__doc__": part.__doc__},
     )
+    _keep_documented(viewset, part, "create")
     _make_marked_handlers_idempotent(viewset)
     return viewset
+
+
+def _keep_documented(viewset: type, part: type, name: str) -> None:
+    """A feature that wraps a handler (``create`` with a ``call``) keeps what the library's
+    part documents for it (``library_schema``: its responses, problems and headers); the
+    schema generator reads them from the handler the viewset resolves to."""
+    documented = getattr(getattr(part, name), "kwargs", None)
+    handler = getattr(viewset, name)
+    if documented is None or handler is getattr(part, name):
+        return
+
+    @functools.wraps(handler)
+    def served(self, request, *args, **kwargs):
+        return handler(self, request, *args, **kwargs)
+
+    served.kwargs = dict(documented)
+    setattr(viewset, name, served)

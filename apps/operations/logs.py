@@ -160,10 +160,21 @@ def _loaded_seat(request, user) -> str | None:
     return ",".join(f"{seat.org_code}:{seat.role}" for seat in seats)
 
 
+# Pages answered anonymously with a one-time secret in the path (a trainee's 评教 code, a
+# survey link): the log keeps neither the secret (anyone reading the log could answer in the
+# respondent's place) nor who was signed in (it would tie a person to an anonymous answer).
+ANONYMOUS_VIEWS = {
+    "web:evaluate-code": "/evaluate/[redacted]/",
+    "web:survey-answer": "/s/[redacted]/",
+}
+
+
 def request_fields(request, response, duration: float) -> dict:
+    match = getattr(request, "resolver_match", None)
+    anonymous = ANONYMOUS_VIEWS.get(getattr(match, "view_name", None) or "")
     fields = {
         "method": request.method,
-        "path": request.path,
+        "path": anonymous or request.path,
         "status": response.status_code,
         "duration_ms": round(duration * 1000, 1),
     }
@@ -172,10 +183,9 @@ def request_fields(request, response, duration: float) -> dict:
     if query:
         query = query.encode("latin-1", "replace").decode("utf-8", "replace")
         fields["query"] = redact_query(query)
-    match = getattr(request, "resolver_match", None)
     if match is not None and match.view_name:
         fields["view"] = match.view_name
-    user = _loaded_user(request)
+    user = None if anonymous else _loaded_user(request)
     if user is not None:
         fields["user"] = {"id": user.pk, "username": user.get_username()}
         seat = _loaded_seat(request, user)

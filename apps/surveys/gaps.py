@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +53,9 @@ DEFINITIONS = {
     "need": _(
         "Need: the mean of the answers to the questions of a domain from an area, 0–100. A"
         " rating r counts (r − 1) × 25; a choice counts its option's weight; free text counts"
-        " nothing. Answers of open and closed surveys."
+        " nothing. Answers of open and closed surveys; a cell with fewer answers than the"
+        " minimum (5 unless the operator sets GAP_MAP_MIN_ANSWERS) shows none, so that no"
+        " one's answer can be read from the map."
     ),
     "area": _(
         "Area: the district the respondent's organisation lies in, or the city level (the"
@@ -223,6 +226,9 @@ def gap_map(*, survey_ids: list[int] | None = None) -> GapMap:
         .annotate(need=Avg("need"), n=Count("pk"))
         .order_by()
     }
+    # A cell resting on fewer answers than this shows no figure: one respondent's need is
+    # their answer (a rating r is (r − 1) × 25), and the map is read across the districts.
+    fewest = settings.GAP_MAP_MIN_ANSWERS
     resources, classes = _supply_counts()
     all_r = [resources.get(d.pk, 0) for d in domains]
     all_c = [classes.get(d.pk, 0) for d in domains]
@@ -233,7 +239,7 @@ def gap_map(*, survey_ids: list[int] | None = None) -> GapMap:
         cells = []
         for area in columns:
             found = need.get((domain.pk, area.pk))
-            value = round(found["need"], 1) if found else None
+            value = round(found["need"], 1) if found and found["n"] >= fewest else None
             cells.append(
                 Cell(
                     area_id=area.pk,

@@ -425,8 +425,11 @@ def response_submit(*, token: str, answers: dict) -> Response:
         raise InvalidInput(errors={"answers": [_("Answer at least one question.")]})
     area = area_of(found.organization, survey)
     with transaction.atomic():
+        # Spent on the day only: a time would line the spent links up with the answers'
+        # order of arrival, and so tie each answer to the organisation its link was issued to.
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         spent = ResponseToken.objects.filter(pk=found.pk, used_at__isnull=True).update(
-            used_at=timezone.now()
+            used_at=today
         )
         if not spent:  # answered in between, by another request with the same link
             raise InvalidTransition(_("This link has already been used: thank you for answering."))

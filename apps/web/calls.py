@@ -167,15 +167,16 @@ def call_detail(request, pk):
         {
             "organization": r.organization,
             "state": r.state,
+            # An answer the reader may not open (a private draft, say) counts in the state
+            # but shows no title, as in the API.
             "answers": [
                 {
                     "title": a.title,
-                    "url": reverse("web:detail", args=[a.library, a.object_id])
-                    if (a.library, a.object_id) in readable
-                    else None,
+                    "url": reverse("web:detail", args=[a.library, a.object_id]),
                     "answered_at": a.answered_at,
                 }
                 for a in r.answers
+                if (a.library, a.object_id) in readable
             ],
         }
         for r in rows

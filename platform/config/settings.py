@@ -477,3 +477,7 @@ LOGGING = logging_config(
 # /metrics (apps.operations.metrics): readable from loopback and private addresses, or by
 # anyone sending "Authorization: Bearer <METRICS_TOKEN>" (empty: no token is accepted).
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# The gap map (apps.surveys.gaps) shows no need for a domain and area answered fewer times than
+# this: a single answer would be readable from the map by anyone who may read it.
+GAP_MAP_MIN_ANSWERS = int(os.environ.get("GAP_MAP_MIN_ANSWERS", "5"))

@@ -125,6 +125,11 @@ def test_the_publisher_sees_every_invitee_and_an_invitee_only_itself(api, distri
         [ORG["TA"], DEPT_A]
     )
     assert [row["organization"] for row in invitee["invitees"]] == [ORG["TA"]]
+    # The list of codes follows the same rule: an invitee does not learn who else is asked.
+    assert sorted(publisher["invited"]) == sorted([ORG["TA"], DEPT_A])
+    assert invitee["invited"] == [ORG["TA"]]
+    listed = api("tA_teacher").get(CALLS).json()["results"]
+    assert [c["invited"] for c in listed if c["id"] == district_call.pk] == [[ORG["TA"]]]
 
 
 def test_patch_needs_the_current_version_and_close_ends_it(api, district_call):

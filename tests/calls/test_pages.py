@@ -132,3 +132,19 @@ def test_an_owner_not_invited_refuses_beside_the_call_and_creates_nothing(
     assert 'id="id_call-error"' in response.content.decode()
     assert Case.objects.count() == before
     assert not CallAnswer.objects.exists()
+
+
+def test_an_answer_the_reader_may_not_open_shows_no_title(browser, district_call, persona):
+    """A town's private draft given in answer counts as answered, but its title stays home."""
+    from apps.calls import services
+    from tests.factories import CaseFactory
+
+    draft = CaseFactory(
+        owner_code=ORG["TA"], author=persona("tA_teacher"), title="祖庙未公开草稿QQQ"
+    )
+    services.answer_record(call=district_call, resource=draft, user=persona("tA_teacher"))
+
+    page = browser("dA_teacher").get(f"/calls/{district_call.pk}/").content.decode()
+    assert "祖庙未公开草稿QQQ" not in page
+    own = browser("tA_teacher").get(f"/calls/{district_call.pk}/").content.decode()
+    assert "祖庙未公开草稿QQQ" in own

@@ -184,6 +184,16 @@ def test_the_admin_shows_the_city_contact_only_to_who_may_read_it(client, world,
     assert (CITY_PHONE in page.content.decode()) is sees
 
 
+@pytest.mark.parametrize("field", ["contact_phone__startswith", "contact_name__contains"])
+def test_the_admin_list_cannot_be_filtered_by_a_contact(client, world, field):
+    """A filter's count would tell yes or no about a contact the reader may not see."""
+    client.force_login(_staff("tA_curator"))
+    probe = CITY_PHONE[:8] if field.startswith("contact_phone") else "陈"
+    response = client.get("/admin/meetings/partner/", {field: probe})
+    # The admin refuses a lookup it does not allow (SuspiciousOperation): no list, no count.
+    assert response.status_code == 400
+
+
 def test_the_admin_saves_through_the_services(client, world):
     client.force_login(_staff("muni_curator"))
     partner = world["district_dept"]

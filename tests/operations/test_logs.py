@@ -197,3 +197,17 @@ def test_json_is_the_default_without_debug_and_the_console_with_it():
     assert log_format("JSON", debug=True) == "json"
     assert log_format("console", debug=False) == "console"
     assert log_format("xml", debug=False) == "json"
+
+
+@pytest.mark.parametrize("path", ["/s/9gCRRX4wDBMrHafyJV9e9g/", "/evaluate/K7Q2M9XA/"])
+def test_an_anonymous_answer_logs_neither_its_secret_nor_who_was_signed_in(
+    log_output, browser, path
+):
+    """A survey link or a 评教 code in the path is a one-time secret, and the answer behind it
+    is anonymous: a signed-in respondent's line names no user and keeps no secret."""
+    browser("tA_teacher").get(path)
+    line = log_output.named("request")[-1]
+    secret = path.strip("/").split("/")[-1]
+    assert line["path"] in ("/s/[redacted]/", "/evaluate/[redacted]/")
+    assert "user" not in line and "seat" not in line
+    assert secret not in str(line)

@@ -95,3 +95,20 @@ def test_supply_is_placed_between_the_fewest_and_the_most():
     assert gaps.supply_index(3, 0, [3, 3], [0, 0]) == 0.0  # nothing tells them apart
     assert gaps.supply_index(9, 20, [1, 9], [0, 20]) == 100.0
     assert gaps.gap_of(80.0, 25.0) == 60.0 and gaps.gap_of(None, 0.0) is None
+
+
+def test_a_thin_cell_shows_no_need(persona, settings):
+    """One respondent's rating is their answer: under GAP_MAP_MIN_ANSWERS a cell shows none."""
+    settings.GAP_MAP_MIN_ANSWERS = 2
+    curator = persona("muni_curator")
+    survey = make_survey(curator)
+    _answer(curator, survey, "440605", rating=5)  # 南海: one answer
+    _answer(curator, survey, "440604010", rating=5)  # 禅城: two answers
+    _answer(curator, survey, "440604", rating=3)
+
+    result = gaps.gap_map()
+    _row, alone = _cell(result, "industrial-system", "440605")
+    assert (alone.need, alone.gap, alone.css) == (None, None, "gap-none")
+    assert alone.answers == 1
+    _row, enough = _cell(result, "industrial-system", "440604")
+    assert (enough.need, enough.answers) == (75.0, 2)

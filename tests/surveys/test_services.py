@@ -2,6 +2,7 @@
 anonymous, refusals that change nothing."""
 
 import pytest
+from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.sharing.exceptions import (
@@ -51,6 +52,9 @@ def test_a_link_is_spent_once_and_keeps_no_link_to_anyone(persona):
     fields = {f.name for f in Response._meta.get_fields()}
     assert not fields & {"token", "user", "created_by", "organization"}
     assert Response.objects.get().area.code == "440600"  # untagged: the owner's level
+    # The link keeps the day it was spent, not the time: no ordering to match with answers.
+    used = timezone.localtime(ResponseToken.objects.get(survey=survey).used_at)
+    assert (used.hour, used.minute, used.second, used.microsecond) == (0, 0, 0, 0)
 
 
 def test_unknown_token_is_404_and_a_guess_changes_nothing(persona):
