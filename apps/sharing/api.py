@@ -41,7 +41,7 @@ from .exceptions import ResourceNotFound
 from .fields import BulkManyRelatedField
 from .models import ReuseRecord
 from .openapi import IF_MATCH, endpoint
-from .registry import linked_models, reviewable
+from .registry import library_for_model, linked_models, reviewable
 
 
 class SourceUpdateSerializer(serializers.Serializer):
@@ -414,6 +414,7 @@ class SharedResourceViewSet(
             actor_for(request.user),
             parts,
             self._list_data,
+            library=library_for_model(self.model).key,
             cacheable=list_cache.known_parameters(request, known),
         )
         return Response(data)

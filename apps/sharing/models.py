@@ -182,6 +182,21 @@ class SharedResource(models.Model):
             kwargs["update_fields"] = {*update_fields, *SEARCH_COLUMNS}
         super().save(*args, **kwargs)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Loaded as stored; remembers who could see it, so that a change moving it raises
+        the cached lists it leaves as well as those it joins (``content_version``)."""
+        from .content_version import reach
+
+        instance = super().from_db(db, field_names, values)
+        loaded = instance.__dict__
+        if {"owner_id", "audience_id", "status", "scope"} <= loaded.keys():
+            instance._cache_origin = (
+                loaded["owner_id"],
+                *reach(loaded["status"], loaded["scope"], loaded["audience_id"]),
+            )
+        return instance
+
     @property
     def etag(self) -> str:
         return f'"{self.version}"'
@@ -289,6 +304,12 @@ class ReuseRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} ← {self.content_type.model} #{self.source_id}"
+
+    def changed_resources(self) -> list[tuple[type, int]]:
+        """The resources whose cached lists a change to this row touches (``content_version``):
+        the source (its reuse count) and the copy."""
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        return [(model, self.source_id), (model, self.copy_id)]
 
 
 class PublishedVersion(models.Model):

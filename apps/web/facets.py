@@ -142,5 +142,6 @@ def facet_counts(library, queryset, actor: Actor, params, *, version: str | None
         actor,
         (filters,),
         lambda: _count_rows(library, queryset),
+        library=library.key,
         version=version,
     )

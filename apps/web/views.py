@@ -181,13 +181,14 @@ def library_list(request, key):
         return redirect(f"{reverse('web:login')}?next={request.path}")
     library = _library(key)
     actor = actor_for(request.user)
-    version = content_version.current() if list_cache.enabled() else None
+    version = content_version.current(actor, library.key) if list_cache.enabled() else None
     parts = (request.get_full_path(), get_language())
     body = list_cache.get_or_compute(
         f"page:{library.key}",
         actor,
         parts,
         lambda: _list_body(request, library, actor, version),
+        library=library.key,
         version=version,
         cacheable=list_cache.known_parameters(
             request, {*library.filterset.base_filters, "page", "sort", "tier"}

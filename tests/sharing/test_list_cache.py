@@ -108,15 +108,23 @@ def test_a_change_committed_by_another_process_is_seen(persona, api):
     assert titles(client.get(COURSES)) == ["别处改的标题"]
 
 
-def test_the_database_version_rises_when_a_change_commits(
+def test_a_committed_change_raises_the_versions_of_the_lists_that_could_show_it(
     persona, django_capture_on_commit_callbacks
 ):
-    before = ContentVersion.objects.get(key="content").value
-    with django_capture_on_commit_callbacks(execute=True):
-        course = published(persona)
-        services.resource_withdraw(Course, user=persona("muni_curator"), pk=course.pk)
+    course = committed(django_capture_on_commit_callbacks, lambda: published(persona))
+    watched = ["courses:o:440600", "courses:a:440600", "courses:c:440600", "content"]
+    before = dict(ContentVersion.objects.filter(key__in=watched).values_list("key", "value"))
 
-    assert ContentVersion.objects.get(key="content").value > before
+    committed(
+        django_capture_on_commit_callbacks,
+        lambda: services.resource_withdraw(Course, user=persona("muni_curator"), pk=course.pk),
+    )
+
+    after = dict(ContentVersion.objects.filter(key__in=watched).values_list("key", "value"))
+    for key in watched[:3]:
+        assert after[key] > before[key], key
+    # Nothing raised everyone's lists: no organisation, vocabulary or name changed.
+    assert after.get("content", 0) == before.get("content", 0)
 
 
 def test_an_invalid_filter_is_answered_and_never_cached(api):
@@ -225,3 +233,188 @@ def test_reindexing_the_search_columns_refreshes_cached_searches(persona, api):
     reindex(Course)
 
     assert titles(client.get(COURSES, {"q": "工厂"})) == ["工厂改造"]
+
+
+# ---- invalidation with a scope: a change reaches the lists that could show it, no others -----
+
+
+def committed(django_capture_on_commit_callbacks, change):
+    """Run ``change`` as another worker would: committed, its versions raised in the database,
+    nothing left in this transaction's own marker."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return change()
+
+
+def read_from_cache(client, url=COURSES):
+    """``(body, whether the list came from the cache)``: no query read the courses."""
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(url).json()
+    return body, not [q for q in queries.captured_queries if "courses_course" in q["sql"]]
+
+
+def test_a_write_in_one_town_leaves_another_districts_lists_hot(
+    persona, api, django_capture_on_commit_callbacks
+):
+    committed(django_capture_on_commit_callbacks, lambda: published(persona, title="全市课程"))
+    readers = {name: api(name) for name in ("tB_teacher", "dB_curator", "tA2_teacher")}
+    cached = {name: client.get(COURSES).json() for name, client in readers.items()}
+    town = api("tA_teacher")
+
+    def write_in_town_a():
+        course = CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"), title="祖庙新课")
+        edited = town.patch(
+            f"{COURSES}{course.pk}/",
+            {"title": "祖庙新课（修订）"},
+            format="json",
+            HTTP_IF_MATCH=course.etag,
+        )
+        assert edited.status_code == 200, edited.json()
+        # Submitted to the city: the municipal curators' business, not these readers'.
+        services.resource_submit(Course, user=persona("tA_teacher"), pk=course.pk, scope="network")
+        return course.pk
+
+    pk = committed(django_capture_on_commit_callbacks, write_in_town_a)
+
+    # Another district's teacher and curator, and a neighbouring town of the same district:
+    # their lists are served from the cache.
+    for name, client in readers.items():
+        body, hot = read_from_cache(client)
+        assert hot, f"{name}'s list was computed again"
+        assert body == cached[name]
+    # The town's own list has the change at once, and the city's curators see the submission.
+    assert "祖庙新课（修订）" in titles(town.get(COURSES))
+    assert "祖庙新课（修订）" in titles(api("muni_curator").get(COURSES))
+
+    # Published to the whole city, it reaches every cached list.
+    committed(
+        django_capture_on_commit_callbacks,
+        lambda: services.resource_publish(
+            Course, user=persona("muni_curator"), pk=pk, scope="network"
+        ),
+    )
+    for client in readers.values():
+        body, hot = read_from_cache(client)
+        assert not hot
+        assert "祖庙新课（修订）" in [item["title"] for item in body["results"]]
+
+
+def test_a_submission_reaches_the_curators_above_it_and_nobody_else(
+    persona, api, django_capture_on_commit_callbacks
+):
+    course = committed(
+        django_capture_on_commit_callbacks,
+        lambda: CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"), title="待审课程"),
+    )
+    district_a, district_b = api("dA_curator"), api("dB_curator")
+    assert "待审课程" not in titles(district_a.get(COURSES))
+    cached_b = district_b.get(COURSES).json()
+
+    committed(
+        django_capture_on_commit_callbacks,
+        lambda: services.resource_submit(
+            Course, user=persona("tA_teacher"), pk=course.pk, scope="district"
+        ),
+    )
+
+    assert "待审课程" in titles(district_a.get(COURSES))
+    assert read_from_cache(district_b) == (cached_b, True)
+
+
+def test_a_narrowed_scope_leaves_the_lists_it_no_longer_reaches(
+    persona, api, django_capture_on_commit_callbacks
+):
+    course = committed(
+        django_capture_on_commit_callbacks,
+        lambda: CourseFactory(
+            owner_code=ORG["TA"],
+            author=persona("tA_teacher"),
+            status="published",
+            scope="network",
+            title="先全市后本区",
+        ),
+    )
+    other_district = api("tB_teacher")
+    assert "先全市后本区" in titles(other_district.get(COURSES))
+
+    committed(
+        django_capture_on_commit_callbacks,
+        lambda: services.resource_publish(
+            Course, user=persona("dA_curator"), pk=course.pk, scope="district"
+        ),
+    )
+
+    assert "先全市后本区" not in titles(other_district.get(COURSES))
+    assert "先全市后本区" in titles(api("tA2_teacher").get(COURSES))
+
+
+def test_a_deleted_draft_leaves_its_owners_list(persona, api, django_capture_on_commit_callbacks):
+    course = committed(
+        django_capture_on_commit_callbacks,
+        lambda: CourseFactory(
+            owner_code=ORG["TA"], author=persona("tA_teacher"), title="要删的草稿"
+        ),
+    )
+    town = api("tA_teacher")
+    assert "要删的草稿" in titles(town.get(COURSES))
+
+    committed(
+        django_capture_on_commit_callbacks,
+        lambda: services.resource_delete(Course, user=persona("tA_teacher"), pk=course.pk),
+    )
+
+    assert "要删的草稿" not in titles(town.get(COURSES))
+
+
+def test_a_teaching_group_change_reaches_only_the_lists_showing_its_course(
+    persona, api, django_capture_on_commit_callbacks
+):
+    def setup():
+        course = CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"))
+        lecturer = LecturerFactory(
+            owner_code=ORG["M"],
+            status="published",
+            scope="network",
+            author=persona("muni_teacher"),
+            title="李讲师",
+        )
+        return course, lecturer
+
+    course, lecturer = committed(django_capture_on_commit_callbacks, setup)
+    town, other_district = api("tA_teacher"), api("tB_teacher")
+    assert "李讲师" not in str(town.get(COURSES).json())
+    cached_b = other_district.get(COURSES).json()
+
+    committed(
+        django_capture_on_commit_callbacks,
+        lambda: TeachingGroupMember.objects.create(
+            course=course, lecturer=lecturer, role=GroupRole.OFFICIAL
+        ),
+    )
+
+    assert "李讲师" in str(town.get(COURSES).json())
+    assert read_from_cache(other_district) == (cached_b, True)
+
+
+def test_a_change_in_the_writers_own_transaction_shows_before_it_commits(persona, api):
+    """No commit here (the test's transaction never commits): the writer's marker."""
+    client = api("tA_teacher")
+    assert titles(client.get(COURSES)) == []
+
+    CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"), title="未提交的草稿")
+
+    assert titles(client.get(COURSES)) == ["未提交的草稿"]
+
+
+def test_an_item_turns_overdue_at_midnight_without_any_write(persona, api, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    published(persona, review_by=today)
+    client = api("tA_teacher")
+    assert [item["overdue"] for item in client.get(COURSES).json()["results"]] == [False]
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today + timedelta(days=1))
+
+    assert [item["overdue"] for item in client.get(COURSES).json()["results"]] == [True]

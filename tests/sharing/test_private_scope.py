@@ -155,10 +155,11 @@ def test_a_town_is_never_served_a_list_cached_under_the_old_rules(private, api, 
     stale = {"next": None, "previous": None, "results": [{"title": private["M"].title}]}
     seats = sorted((s.org_id, s.role) for s in actor.seats)
     digest = hashlib.blake2s(repr((seats, parts)).encode(), digest_size=16).hexdigest()
-    old_key = f"lists:api:courses.course:{content_version.current()}:{digest}"  # rules 1
+    version = content_version.current(actor, "courses")
+    old_key = f"lists:api:courses.course:{version}:{digest}"  # rules 1
     caches["lists"].set(old_key, stale)
 
-    assert list_cache.key("api:courses.course", actor, parts) != old_key
+    assert list_cache.key("api:courses.course", actor, parts, library="courses") != old_key
     assert private["M"].title not in titles(api("tA_teacher").get("/api/v1/courses/"))
 
 
