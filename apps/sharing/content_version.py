@@ -18,7 +18,7 @@ The versions (``ContentVersion`` rows; a missing row is 0):
                             its curators see (published below them, pending for their review).
 
 These follow the policy's visibility condition (``policy.SharingPolicy._visible``) term by
-term (``reach``). A change to a resource raises, for its state before and after the
+term (``policy.reach``). A change to a resource raises, for its state before and after the
 change: ``o:`` of its owner; ``a:`` of its audience while it is published beyond its owner;
 and ``c:`` of every organisation from the owner up to the root while curators see it
 (published beyond its owner, or pending). A reader's list reads ``content`` and, for its
@@ -239,6 +239,8 @@ def resource_changed(resource) -> None:
     if library is None:
         content_changed()
         return
+    from .policy import reach
+
     state = (resource.owner_id, *reach(resource.status, resource.scope, resource.audience_id))
     _note(state=(library.key, *state))
     origin = getattr(resource, "_cache_origin", None)
@@ -246,22 +248,11 @@ def resource_changed(resource) -> None:
         _note(state=(library.key, *origin))
 
 
-def reach(status: str, scope: str, audience_id: int | None) -> tuple[int | None, bool]:
-    """Who besides its owner's members sees a resource in this state (the policy's
-    ``_visible``): the audience whose whole subtree does (published beyond its owner; else
-    None), and whether curators above the owner do (then, or while it is pending)."""
-    from .choices import Status
-    from .policy import WIDENED_SCOPES
-
-    if status == Status.PUBLISHED and scope in WIDENED_SCOPES:
-        return audience_id, True
-    return None, status == Status.PENDING
-
-
 def _raise_in_database(pending: _Pending) -> None:
     from apps.organizations.models import Organization
 
     from .models import ContentVersion
+    from .policy import reach
     from .registry import find_library
 
     conn = transaction.get_connection()

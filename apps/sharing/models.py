@@ -186,7 +186,7 @@ class SharedResource(models.Model):
     def from_db(cls, db, field_names, values):
         """Loaded as stored; remembers who could see it, so that a change moving it raises
         the cached lists it leaves as well as those it joins (``content_version``)."""
-        from .content_version import reach
+        from .policy import reach
 
         instance = super().from_db(db, field_names, values)
         loaded = instance.__dict__

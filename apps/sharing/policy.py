@@ -139,6 +139,15 @@ def audience_for(owner: Organization, scope: str) -> Organization:
     return audience
 
 
+def reach(status: str, scope: str, audience_id: int | None) -> tuple[int | None, bool]:
+    """Who besides its owner's members sees a resource in this state (the policy's
+    ``_visible``): the audience whose whole subtree does (published beyond its owner; else
+    None), and whether curators above the owner do (then, or while it is pending)."""
+    if status == Status.PUBLISHED and scope in WIDENED_SCOPES:
+        return audience_id, True
+    return None, status == Status.PENDING
+
+
 # Who will see a resource at each scope, with the audience named (the pages' scope choices).
 SCOPE_AUDIENCES = {
     Scope.PRIVATE: _("Own school only (%(org)s)"),
