@@ -354,6 +354,11 @@ SPECTACULAR_SETTINGS = {
         "PlanItemDecisionEnum": ["approved", "declined"],
         "CallStatusEnum": "apps.calls.models.CallStatus",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # A library's create documents the "call" it may answer (apps/api/schema_hooks.py).
+        "apps.api.schema_hooks.document_call_answers",
+    ],
 }
 
 # Attachments: size limit (bytes); files live under MEDIA_ROOT and are only served

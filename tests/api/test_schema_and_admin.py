@@ -57,6 +57,28 @@ def test_schema_documents_bearer_token_authentication(client):
     assert {bearer[0]: []} in schema["paths"]["/api/v1/courses/"]["post"]["security"]
 
 
+@pytest.mark.parametrize("library", ["courses", "faculty", "cases", "sites"])
+def test_a_librarys_create_documents_the_call_it_may_answer(client, library):
+    schema = json.loads(client.get("/api/schema/", {"format": "json"}).content)
+    components = schema["components"]["schemas"]
+
+    def properties(ref):
+        found = components[ref.rsplit("/", 1)[-1]]
+        merged = {}
+        for part in found.get("allOf", [found]):
+            merged |= properties(part["$ref"]) if "$ref" in part else part.get("properties", {})
+        return merged
+
+    create = schema["paths"][f"/api/v1/{library}/"]["post"]["requestBody"]["content"]
+    for media in ("application/json", "multipart/form-data"):
+        call = properties(create[media]["schema"]["$ref"])["call"]
+        assert call["type"] == "integer" and call["writeOnly"]
+        assert "400" in call["description"]
+    # An edit takes no call.
+    replace = schema["paths"][f"/api/v1/{library}/{{id}}/"]["patch"]["requestBody"]["content"]
+    assert "call" not in properties(replace["application/json"]["schema"]["$ref"])
+
+
 def test_schema_default_rendering_is_yaml_openapi(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
