@@ -52,18 +52,21 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import secrets
 from dataclasses import dataclass, field
 from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 KEY = "content"
 KEY_LENGTH = 40  # ContentVersion.key; longer bucket names are cut (over-invalidation only)
 _markers = itertools.count(1)
+# Markers go into keys of a cache several processes may share (Redis): unique to this process.
+_PROCESS = secrets.token_hex(6)
 
 
 # ---- the buckets --------------------------------------------------------------------------
@@ -145,9 +148,12 @@ def current(actor=None, library: str | None = None) -> str:
     keys = [KEY]
     if actor is not None and library is not None:
         keys += reader_buckets(actor, library)
-    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    # Read where this request reads its rows (a replica, unless the reader wrote): versions
+    # newer than the rows would keep the older rows under the newer versions.
+    reading = connections[router.db_for_read(ContentVersion)]
+    table = reading.ops.quote_name(ContentVersion._meta.db_table)
     marks = ", ".join(["%s"] * len(keys))
-    with connection.cursor() as cursor:
+    with reading.cursor() as cursor:
         cursor.execute(f'SELECT "key", value FROM {table} WHERE "key" IN ({marks})', keys)
         values = dict(cursor.fetchall())
     version = str(values.pop(KEY, 0))
@@ -156,7 +162,11 @@ def current(actor=None, library: str | None = None) -> str:
         version += f".{digest.hexdigest()}"
     pending = _pending(connection, create=False)
     if pending is not None and pending.open(connection):
-        version += f".w{pending.marker}"
+        if not set(pending.savepoints) <= set(connection.savepoint_ids):
+            # A savepoint it changed things in has ended (rolled back, perhaps): what was read
+            # under the marker may hold changes that are gone.
+            pending.marker, pending.savepoints = next(_markers), tuple(connection.savepoint_ids)
+        version += f".w{_PROCESS}.{pending.marker}"
     return version
 
 
@@ -168,6 +178,7 @@ class _Pending:
     """A transaction's uncommitted changes, flushed into the database when it commits."""
 
     marker: int
+    savepoints: tuple = ()  # the savepoints open at its last change
     index: int = -1  # where its on_commit callback sits in ``run_on_commit``
     everything: bool = False
     states: set = field(default_factory=set)  # (library, owner_id, *reach)
@@ -210,6 +221,7 @@ def _note(*, everything=False, state=None, row=None) -> None:
     conn = transaction.get_connection()
     pending = _pending(conn, create=True)
     pending.marker = next(_markers)  # each change: the transaction's own reads move on
+    pending.savepoints = tuple(conn.savepoint_ids)
     pending.everything |= everything
     if state is not None:
         pending.states.add(state)
@@ -246,6 +258,7 @@ def resource_changed(resource) -> None:
     origin = getattr(resource, "_cache_origin", None)
     if origin is not None and origin != state:
         _note(state=(library.key, *origin))
+    resource._cache_origin = state  # a later save of this instance starts from here
 
 
 def _raise_in_database(pending: _Pending) -> None:

@@ -1,14 +1,16 @@
 """Lists cached per audience (apps.sharing.list_cache) are never stale and never shared
 between readers who may see different things."""
 
+import itertools
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from apps.courses.models import Course, GroupRole, TeachingGroupMember
 from apps.faculty.models import Lecturer
-from apps.sharing import services
+from apps.sharing import content_version, services
 from apps.sharing.models import ContentVersion
 from tests.conftest import ORG
 from tests.factories import CourseFactory, LecturerFactory
@@ -418,3 +420,79 @@ def test_an_item_turns_overdue_at_midnight_without_any_write(persona, api, monke
     monkeypatch.setattr(timezone, "localdate", lambda *args: today + timedelta(days=1))
 
     assert [item["overdue"] for item in client.get(COURSES).json()["results"]] == [True]
+
+
+class _Undone(Exception):
+    pass
+
+
+def test_a_rolled_back_savepoint_does_not_stay_in_the_writers_list(persona, api):
+    """The writer's transaction: a change inside a nested atomic that fails is undone, but the
+    transaction's marker stays the one that change set, so its list (cached with the change)
+    is served again."""
+    client = api("tA_teacher")
+    CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"), title="保留的草稿")
+    assert titles(client.get(COURSES)) == ["保留的草稿"]
+
+    with pytest.raises(_Undone), transaction.atomic():
+        CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"), title="回滚的草稿")
+        assert sorted(titles(client.get(COURSES))) == ["保留的草稿", "回滚的草稿"]
+        raise _Undone
+
+    assert not Course.objects.filter(title="回滚的草稿").exists()
+    assert titles(client.get(COURSES)) == ["保留的草稿"]
+
+
+def test_another_workers_uncommitted_list_is_not_served(persona, api, monkeypatch):
+    """Markers count per process: two workers sharing the lists cache (Redis) hand out the same
+    numbers, so a marker carries its process too. Else one worker's list read inside a
+    transaction that then rolled back would be served to another's transaction with the same
+    number, for a reader with the same seats."""
+    start = next(content_version._markers) + 1
+    client = api("tA_teacher")
+
+    # Worker 1: a transaction that reads its list with an uncommitted draft, then rolls back.
+    monkeypatch.setattr(content_version, "_PROCESS", "worker-1")
+    monkeypatch.setattr(content_version, "_markers", itertools.count(start))
+    with pytest.raises(_Undone), transaction.atomic():
+        CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"), title="别人未提交的")
+        assert titles(client.get(COURSES)) == ["别人未提交的"]
+        raise _Undone
+
+    # Worker 2 (its counter at the same number): a transaction with a change elsewhere.
+    monkeypatch.setattr(content_version, "_PROCESS", "worker-2")
+    monkeypatch.setattr(content_version, "_markers", itertools.count(start))
+    with transaction.atomic():
+        CourseFactory(owner_code="440605011", author=persona("tB_teacher"), title="桂城草稿")
+        assert titles(client.get(COURSES)) == []
+
+
+def test_an_instance_saved_twice_leaves_the_lists_of_its_middle_state(
+    persona, api, django_capture_on_commit_callbacks
+):
+    """Private → district → private on one loaded instance, each save committed: the second
+    save raises what the district could see, not only what the loaded row could."""
+    from apps.organizations.models import Organization
+
+    course = committed(
+        django_capture_on_commit_callbacks,
+        lambda: CourseFactory(
+            owner_code=ORG["TA"],
+            author=persona("tA_teacher"),
+            status="published",
+            scope="private",
+            title="逐步收窄",
+        ),
+    )
+    course = Course.objects.get(pk=course.pk)  # loaded: remembers the private state
+    neighbour = api("tA2_teacher")  # same district, another town
+
+    def narrow(scope, code):
+        course.scope, course.audience = scope, Organization.objects.get(code=code)
+        course.save()
+
+    committed(django_capture_on_commit_callbacks, lambda: narrow("district", ORG["DA"]))
+    assert "逐步收窄" in titles(neighbour.get(COURSES))
+
+    committed(django_capture_on_commit_callbacks, lambda: narrow("private", ORG["TA"]))
+    assert "逐步收窄" not in titles(neighbour.get(COURSES))

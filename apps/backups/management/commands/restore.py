@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
@@ -45,6 +46,9 @@ class Command(BaseCommand):
             )
         except (BackupError, ValueError, OSError) as exc:
             raise CommandError(str(exc)) from exc
+        # Cached lists (a shared Redis outlives the database) were keyed by content versions
+        # of the timeline the restore discarded; the restored numbers may repeat them.
+        caches["lists"].clear()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restore verified: {report['tables']} tables, {report['rows']} rows, "
