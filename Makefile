@@ -20,14 +20,15 @@ run: install
 	@echo "Open http://$(HOST)/ (API docs: http://$(HOST)/api/docs/)"
 	$(PY) manage.py runserver $(HOST)
 
-# The whole suite but the real-browser tests: first on both cores, then the tests that
+# The whole suite but the real-browser tests: first on both cores (--dist loadgroup: the demo
+# tests go to one worker, which seeds the demo once; tests/conftest.py), then the tests that
 # commit real concurrent transactions, alone (they would flush the others' data), both with no
 # replica configured; then the read-replica tests (tests/replication), on PostgreSQL with
 # DATABASE_REPLICA_URLS (default: the local streaming replica of scripts/replica.sh). They skip
 # when no replica is up, and fail instead with REQUIRE_REPLICA=1 (.ci/run).
 TEST_REPLICA_URLS = $(if $(filter postgres%,$(DATABASE_URL)),$(or $(DATABASE_REPLICA_URLS),postgres://postgres@127.0.0.1:5433/resource_platform))
 test: install
-	DATABASE_REPLICA_URLS= $(PY) -m pytest -n auto -m "not browser and not serial and not replica" $(PYTEST_ARGS)
+	DATABASE_REPLICA_URLS= $(PY) -m pytest -n auto --dist loadgroup -m "not browser and not serial and not replica" $(PYTEST_ARGS)
 	DATABASE_REPLICA_URLS= $(PY) -m pytest -m "serial and not replica" -p no:xdist $(PYTEST_ARGS)
 	DATABASE_REPLICA_URLS="$(TEST_REPLICA_URLS)" $(PY) -m pytest tests/replication -m replica -p no:xdist $(PYTEST_ARGS)
 

@@ -41,6 +41,38 @@ def pytest_configure(config):
     settings.SECURE_SSL_REDIRECT = False
 
 
+# Packages whose tests share a package fixture that is costly to set up (tests/seeds/demo: the
+# whole demo, seeded once). With ``--dist loadgroup`` (the Makefile) each goes whole to one
+# worker, so its fixture is set up once per pass, not once per worker. Not by xdist's own
+# loadgroup: on pytest 9.2 it ignores ``xdist_group`` marks (it passes the group as a node-id
+# suffix, which the structured node ids drop: pytest-dev/pytest-xdist#1386), and, keying its
+# work by node id, it runs only one of the Schemathesis cases, which share theirs. Here it is
+# xdist's ``load`` (by index, every test runs) whose chunks take such a package whole.
+ONE_WORKER = ("tests/seeds/demo/",)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScheduling
+
+    def package(nodeid: str) -> str | None:
+        return next((p for p in ONE_WORKER if nodeid.startswith(p)), None)
+
+    class LoadKeepingPackagesTogether(LoadScheduling):
+        def _send_tests(self, node, num):
+            # Collected one after another, a package's tests are consecutive in ``pending``:
+            # a chunk that ends inside one takes the rest of it.
+            pending, collection = self.pending, self.collection
+            last = package(collection[pending[num - 1]]) if 0 < num <= len(pending) else None
+            while last and num < len(pending) and package(collection[pending[num]]) == last:
+                num += 1
+            super()._send_tests(node, num)
+
+    return LoadKeepingPackagesTogether(config, log)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

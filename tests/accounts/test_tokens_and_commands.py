@@ -1,4 +1,5 @@
-"""API tokens issued by ``add_member``, Bearer authentication, and the demo seed command."""
+"""API tokens issued by ``add_member`` and Bearer authentication (the demo seed command:
+tests/seeds/demo/test_command.py)."""
 
 import hashlib
 import json
@@ -13,10 +14,6 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiToken, Membership, User
 from apps.courses.models import Course
-from apps.organizations.models import Organization
-from apps.sharing.choices import Scope, Status
-from apps.sharing.models import ReuseRecord
-from seeds import demo
 from tests.helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
@@ -197,66 +194,3 @@ def test_refused_role_leaves_an_existing_member_unchanged(persona):
         add_member("tA_teacher", org="440600-fgj", role="teacher", token=True)
     assert counts() == before
     assert [(m.organization.code, m.role) for m in user.memberships.all()] == [(TOWN, "teacher")]
-
-
-# ---- seed_demo -------------------------------------------------------------------------------
-
-
-def seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
-def snapshot() -> dict:
-    return {
-        "counts": {
-            model.__name__: model.objects.count()
-            for model in (Course, User, Membership, ReuseRecord, Organization)
-        },
-        "versions": dict(Course.objects.values_list("pk", "version")),
-        "statuses": dict(Course.objects.values_list("pk", "status")),
-    }
-
-
-def test_seed_demo_is_idempotent_and_lists_the_logins():
-    first_output = seed()
-    first = snapshot()
-    assert first["counts"]["Course"] >= len(demo.COURSES)
-    assert first["counts"]["ReuseRecord"] >= len(demo.REUSES)
-
-    second_output = seed()
-    assert snapshot() == first
-    assert "demo courses added: 0; reuses added: 0" in second_output
-
-    for output in (first_output, second_output):
-        assert demo.DEMO_PASSWORD in output
-        lines = output.splitlines()
-        for username, _display, code, role in demo.USERS:
-            assert any(line.split()[:3] == [username, role, code] for line in lines), (
-                f"{username} missing from the listed logins"
-            )
-
-
-def test_seed_demo_logins_match_their_seats():
-    seed()
-    for username, _display, code, role in demo.USERS:
-        user = User.objects.get(username=username)
-        assert user.memberships.filter(organization__code=code, role=role).exists(), username
-
-
-def test_seed_demo_covers_every_status_scope_and_tier():
-    seed()
-    titles = [spec["title"] for spec in demo.COURSES]
-    courses = Course.objects.filter(title__in=titles, source__isnull=True).select_related("owner")
-    assert courses.count() == len(demo.COURSES)
-    assert {c.status for c in courses} == set(Status.values)
-    assert {c.scope for c in courses} == set(Scope.values)
-    assert {"municipal", "district", "town"} <= {c.owner.kind for c in courses}
-    for tier in ("municipal", "district", "town"):
-        in_tier = [c for c in courses if c.owner.kind == tier]
-        assert any(c.status == Status.PUBLISHED for c in in_tier), tier
-    copies = Course.objects.filter(source__title__in=titles)
-    for _username, code, title in demo.REUSES:
-        assert copies.filter(owner__code=code, source__title=title).exists(), (code, title)
-    assert {c.status for c in copies} == {Status.DRAFT}

@@ -1,11 +1,9 @@
 """``seed_demo``'s department sites: 市工业和信息化局 supplies three factories, one admitted and
 published to the city, one being assessed, one waiting for assessment; all through the
-services (audit, lifecycle history), and a second run adds nothing."""
-
-from io import StringIO
+services (audit, lifecycle history), and a second run adds nothing. (``seed_demo`` loads them:
+tests/seeds/demo/test_command.py.)"""
 
 import pytest
-from django.core.management import call_command
 
 from apps.audit.models import AuditEvent
 from apps.sharing.choices import Scope, Status
@@ -70,13 +68,3 @@ def test_a_second_run_adds_nothing(seeded, persona):
     before = [(s.pk, s.version, s.status, s.lifecycle) for s in department_sites()]
     assert seed_dept_sites({"muni_curator": persona("muni_curator")}) == {"department sites": 0}
     assert [(s.pk, s.version, s.status, s.lifecycle) for s in department_sites()] == before
-
-
-def test_seed_demo_loads_them(monkeypatch):
-    monkeypatch.setattr(
-        "seeds.management.commands.seed_demo.seed_classes", lambda users: {"classes": 0}
-    )
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    assert department_sites().count() == len(SITES)
-    assert f"department sites added: {len(SITES)}" in out.getvalue()

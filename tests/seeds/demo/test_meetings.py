@@ -1,32 +1,21 @@
 """``seed_demo``'s joint meeting (联席会议): the brief's thirty-odd departments with contact
 persons and membership, a meeting each quarter over three years with decisions (some done,
 some overdue), and each year's plan approved at the year's first meeting and linked to the
-demo's classes; nothing added by a second run."""
+demo's classes. A second run: test_second_run.py."""
 
 import re
 from collections import Counter
-from datetime import date
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from apps.meetings.models import Decision, ItemStatus, Meeting, MeetingStatus, Partner, PlanItem
 from apps.organizations.models import Organization
-from seeds.meetings import seed_meetings
+from tests.seeds.demo import TODAY
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date(2026, 11, 27)
 
-
-def test_the_demo_holds_the_joint_meeting(monkeypatch, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr("seeds.classes.timezone.localdate", lambda: TODAY)
-    monkeypatch.setattr("seeds.meetings.timezone.localdate", lambda: TODAY)
-    monkeypatch.setattr("apps.meetings.models.timezone.localdate", lambda: TODAY)
-    call_command("seed_demo", stdout=StringIO())
-
+def test_the_demo_holds_the_joint_meeting(demo, demo_day):
     departments = Organization.objects.filter(kind="department")
     city = departments.filter(parent__kind="municipal")
     assert city.count() >= 30  # "more than thirty city and district departments"
@@ -47,7 +36,7 @@ def test_the_demo_holds_the_joint_meeting(monkeypatch, settings, tmp_path):
     decisions = list(Decision.objects.all())
     assert len(decisions) == 33
     assert sum(d.is_done for d in decisions) > 20
-    assert 1 <= sum(d.is_overdue for d in decisions) <= 8
+    assert 1 <= sum(d.is_overdue for d in decisions) <= 8  # on the demo's day
 
     items = PlanItem.objects.all()
     per_year = Counter(items.values_list("plan__year", flat=True))
@@ -61,12 +50,3 @@ def test_the_demo_holds_the_joint_meeting(monkeypatch, settings, tmp_path):
     for item in linked.prefetch_related("classes").select_related("plan"):
         assert {c.start_date.year for c in item.classes.all()} == {item.plan.year}
         assert {c.theme_id for c in item.classes.all()} == {item.theme_id}
-
-    again = seed_meetings({}, today=TODAY)
-    assert again == {
-        "partner departments": 0,
-        "joint meetings": 0,
-        "meeting decisions": 0,
-        "plan items": 0,
-    }
-    assert Meeting.objects.count() == 12 and PlanItem.objects.count() == items.count()

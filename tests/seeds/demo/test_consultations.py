@@ -1,29 +1,19 @@
 """``seed_demo``'s consultation reports (咨政报告): the brief's 129 in three years, from the
-municipal and district schools' seminars and classes, a third adopted, mixed confidentiality,
-and nothing added by a second run."""
+municipal and district schools' seminars and classes, a third adopted, mixed confidentiality.
+A second run: test_second_run.py."""
 
 from collections import Counter
-from datetime import date
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from apps.consultations.models import Report
 from apps.organizations.models import OrganizationKind
-from seeds.consultations import seed_consultations
+from tests.seeds.demo import TODAY
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date(2026, 11, 27)
 
-
-def test_the_demo_holds_the_briefs_129_reports(monkeypatch, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr("seeds.classes.timezone.localdate", lambda: TODAY)
-    monkeypatch.setattr("seeds.consultations.timezone.localdate", lambda: TODAY)
-    call_command("seed_demo", stdout=StringIO())
-
+def test_the_demo_holds_the_briefs_129_reports(demo):
     reports = Report.objects.all()
     assert reports.count() == 129
     assert set(reports.values_list("date__year", flat=True)) == {2024, 2025, 2026}
@@ -52,6 +42,3 @@ def test_the_demo_holds_the_briefs_129_reports(monkeypatch, settings, tmp_path):
     for report in files:
         with report.file.open("rb") as f:
             assert f.read(5) == b"%PDF-"
-
-    assert seed_consultations({}) == {"consultation reports": 0}  # a second run adds nothing
-    assert Report.objects.count() == 129
