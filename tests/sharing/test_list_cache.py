@@ -30,6 +30,11 @@ def published(persona, **kwargs):
     )
 
 
+def town_a_course(persona, **kwargs):
+    """A course of 祖庙街道党校 (town A), written by its teacher."""
+    return CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"), **kwargs)
+
+
 def titles(response) -> list[str]:
     return [item["title"] for item in response.json()["results"]]
 
@@ -263,7 +268,7 @@ def test_a_write_in_one_town_leaves_another_districts_lists_hot(
     town = api("tA_teacher")
 
     def write_in_town_a():
-        course = CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"), title="祖庙新课")
+        course = town_a_course(persona, title="祖庙新课")
         edited = town.patch(
             f"{COURSES}{course.pk}/",
             {"title": "祖庙新课（修订）"},
@@ -305,7 +310,7 @@ def test_a_submission_reaches_the_curators_above_it_and_nobody_else(
 ):
     course = committed(
         django_capture_on_commit_callbacks,
-        lambda: CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"), title="待审课程"),
+        lambda: town_a_course(persona, title="待审课程"),
     )
     district_a, district_b = api("dA_curator"), api("dB_curator")
     assert "待审课程" not in titles(district_a.get(COURSES))
@@ -327,9 +332,8 @@ def test_a_narrowed_scope_leaves_the_lists_it_no_longer_reaches(
 ):
     course = committed(
         django_capture_on_commit_callbacks,
-        lambda: CourseFactory(
-            owner_code=ORG["TA"],
-            author=persona("tA_teacher"),
+        lambda: town_a_course(
+            persona,
             status="published",
             scope="network",
             title="先全市后本区",
@@ -371,7 +375,7 @@ def test_a_teaching_group_change_reaches_only_the_lists_showing_its_course(
     persona, api, django_capture_on_commit_callbacks
 ):
     def setup():
-        course = CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"))
+        course = town_a_course(persona)
         lecturer = LecturerFactory(
             owner_code=ORG["M"],
             status="published",
@@ -402,7 +406,7 @@ def test_a_change_in_the_writers_own_transaction_shows_before_it_commits(persona
     client = api("tA_teacher")
     assert titles(client.get(COURSES)) == []
 
-    CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"), title="未提交的草稿")
+    town_a_course(persona, title="未提交的草稿")
 
     assert titles(client.get(COURSES)) == ["未提交的草稿"]
 
@@ -431,11 +435,11 @@ def test_a_rolled_back_savepoint_does_not_stay_in_the_writers_list(persona, api)
     transaction's marker stays the one that change set, so its list (cached with the change)
     is served again."""
     client = api("tA_teacher")
-    CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"), title="保留的草稿")
+    town_a_course(persona, title="保留的草稿")
     assert titles(client.get(COURSES)) == ["保留的草稿"]
 
     with pytest.raises(_Undone), transaction.atomic():
-        CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"), title="回滚的草稿")
+        town_a_course(persona, title="回滚的草稿")
         assert sorted(titles(client.get(COURSES))) == ["保留的草稿", "回滚的草稿"]
         raise _Undone
 
@@ -455,7 +459,7 @@ def test_another_workers_uncommitted_list_is_not_served(persona, api, monkeypatc
     monkeypatch.setattr(content_version, "_PROCESS", "worker-1")
     monkeypatch.setattr(content_version, "_markers", itertools.count(start))
     with pytest.raises(_Undone), transaction.atomic():
-        CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"), title="别人未提交的")
+        town_a_course(persona, title="别人未提交的")
         assert titles(client.get(COURSES)) == ["别人未提交的"]
         raise _Undone
 
@@ -476,9 +480,8 @@ def test_an_instance_saved_twice_leaves_the_lists_of_its_middle_state(
 
     course = committed(
         django_capture_on_commit_callbacks,
-        lambda: CourseFactory(
-            owner_code=ORG["TA"],
-            author=persona("tA_teacher"),
+        lambda: town_a_course(
+            persona,
             status="published",
             scope="private",
             title="逐步收窄",
