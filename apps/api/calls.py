@@ -115,11 +115,8 @@ class CallSerializer(serializers.ModelSerializer):
         return policy.allowed_actions(request.user, obj) if request is not None else []
 
     def get_invited(self, obj) -> list[str]:
-        invited = list(obj.invited.all())
-        if policy.sees_all_invitees(self.context["request"].user, obj):
-            return [o.code for o in invited]
-        mine = actor_for(self.context["request"].user).org_ids
-        return [o.code for o in invited if o.pk in mine]
+        shown = services.invitee_shown(self.context["request"].user, obj)
+        return [o.code for o in obj.invited.all() if shown(o.pk)]
 
 
 class CallDetailSerializer(CallSerializer):

@@ -10,7 +10,7 @@ platform's order: out of sight 404, role 403, ``If-Match`` 412, status 409, inpu
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,13 +107,20 @@ def invitees(call: Call, *, on: datetime.date | None = None) -> list[Invitee]:
     return rows
 
 
-def invitees_for(user, call: Call) -> list[Invitee]:
-    """The invitees ``user`` may see the status of (``policy.sees_all_invitees``)."""
-    rows = invitees(call)
+def invitee_shown(user, call: Call) -> Callable[[int], bool]:
+    """Whether ``user`` may see that an organisation (by id) is invited and how it stands:
+    every invitee for the publisher's members and the curators above
+    (``policy.sees_all_invitees``), an invitee's own otherwise. No query."""
     if policy.sees_all_invitees(user, call):
-        return rows
+        return lambda org_id: True
     mine = actor_for(user).org_ids
-    return [row for row in rows if row.organization.pk in mine]
+    return lambda org_id: org_id in mine
+
+
+def invitees_for(user, call: Call) -> list[Invitee]:
+    """The invitees ``user`` may see the status of (``invitee_shown``)."""
+    shown = invitee_shown(user, call)
+    return [row for row in invitees(call) if shown(row.organization.pk)]
 
 
 def readable_answers(user, answers: Iterable[CallAnswer]) -> set[tuple[str, int]]:

@@ -151,7 +151,7 @@ def call_detail(request, pk):
     call = _get(request.user, pk)
     rows = services.invitees_for(request.user, call)
     readable = services.readable_answers(request.user, [a for r in rows for a in r.answers])
-    invited_ids = {r.organization.pk for r in services.invitees(call)}
+    invited_ids = set(call.invited.values_list("pk", flat=True))
     answer_as = policy.answering_orgs(request.user, call, invited_ids)
     answer_links = []
     if answer_as:

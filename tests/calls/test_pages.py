@@ -148,3 +148,41 @@ def test_an_answer_the_reader_may_not_open_shows_no_title(browser, district_call
     assert "祖庙未公开草稿QQQ" not in page
     own = browser("tA_teacher").get(f"/calls/{district_call.pk}/").content.decode()
     assert "祖庙未公开草稿QQQ" in own
+
+
+def page_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm: the session, the bell
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_call_pages_cost_the_same_for_few_or_many_calls_and_invitees(browser, persona, org):
+    from apps.calls import services
+    from apps.organizations.models import Organization
+
+    towns = list(Organization.objects.filter(parent__code=ORG["DA"]).exclude(kind="department"))
+    assert len(towns) >= 4
+
+    def publish(n, invited):
+        return services.call_create(
+            user=persona("dA_curator"),
+            organization=org("DA"),
+            topic=f"征集{n}",
+            kinds=["cases"],
+            invited=invited,
+            due_on=in_days(n + 1),
+        )
+
+    first = publish(0, towns[:1])
+    client = browser("dA_curator")
+    few = (page_queries(client, "/calls/"), page_queries(client, f"/calls/{first.pk}/"))
+
+    many = publish(1, towns)
+    for n in range(2, 10):
+        publish(n, towns)
+    assert page_queries(client, "/calls/") == few[0]
+    assert page_queries(client, f"/calls/{many.pk}/") == few[1]
