@@ -79,6 +79,15 @@ class Actor:
             )
         return self._cache["lineage_ids"]
 
+    @property
+    def knows_lineage_ids(self) -> bool:
+        return "lineage_ids" in self._cache
+
+    def remember_lineage_ids(self, ids) -> None:
+        """Keep ``lineage_ids`` read by another query (``apps.sharing.content_version``
+        reads them with the content versions, in one round trip)."""
+        self._cache["lineage_ids"] = sorted(ids)
+
     def seat_for(self, org_code: str) -> Seat | None:
         for seat in self.seats:
             if seat.org_code == org_code:

@@ -464,7 +464,29 @@ class SharedResourceViewSet(
         return validated
 
     def retrieve(self, request, *args, **kwargs):
-        return self._respond(self.get_object())
+        """One item, cached per audience like the lists (``apps.sharing.list_cache``).
+
+        What the answer shows is decided by the reader's seats alone (the item, its links
+        the reader may see, whether its source is visible, a lecturer's contact for the
+        curators above), and every change it could show raises a content version the
+        reader's key reads: the item's own before and after, and its links'
+        (``content_version.depends_on``). Only a found item is kept: a 404 raises before
+        anything is cached, so an item coming into sight is seen at once.
+        """
+        data, etag = list_cache.get_or_compute(
+            f"api-item:{self.model._meta.label_lower}",
+            actor_for(request.user),
+            (request.build_absolute_uri(), get_language()),
+            self._item_data,
+            library=library_for_model(self.model).key,
+            cacheable=list_cache.known_parameters(request, {"format"}),
+        )
+        return Response(data, headers={"ETag": etag})
+
+    def _item_data(self) -> tuple[dict, str]:
+        obj = self.get_object()
+        self.mark_visible_sources([obj])
+        return self.get_serializer(obj).data, obj.etag
 
     @idempotent
     def create(self, request, *args, **kwargs):

@@ -143,6 +143,8 @@ def current(actor=None, library: str | None = None) -> str:
     """The version to put in a cache key: ``content``'s number, a digest of the reader's
     buckets for ``library`` (none without them), and this transaction's marker while it has
     uncommitted changes. One query."""
+    from apps.organizations.models import Organization
+
     from .models import ContentVersion
 
     keys = [KEY]
@@ -152,10 +154,21 @@ def current(actor=None, library: str | None = None) -> str:
     # newer than the rows would keep the older rows under the newer versions.
     reading = connections[router.db_for_read(ContentVersion)]
     table = reading.ops.quote_name(ContentVersion._meta.db_table)
-    marks = ", ".join(["%s"] * len(keys))
+    sql = f'SELECT "key", value FROM {table} WHERE "key" IN ({_marks(keys)})'
+    params = list(keys)
+    # The reader's lineage ids (``Actor.lineage_ids``, which the visibility filter of a list
+    # computed on a miss needs) ride in the same round trip, marked by a NULL key.
+    codes = _lineage_wanted(actor)
+    if codes:
+        orgs = reading.ops.quote_name(Organization._meta.db_table)
+        sql += f" UNION ALL SELECT NULL, id FROM {orgs} WHERE code IN ({_marks(codes)})"
+        params += codes
     with reading.cursor() as cursor:
-        cursor.execute(f'SELECT "key", value FROM {table} WHERE "key" IN ({marks})', keys)
-        values = dict(cursor.fetchall())
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    values = {key: value for key, value in rows if key is not None}
+    if codes:
+        actor.remember_lineage_ids([value for key, value in rows if key is None])
     version = str(values.pop(KEY, 0))
     if values:
         digest = hashlib.blake2s(repr(sorted(values.items())).encode(), digest_size=8)
@@ -168,6 +181,17 @@ def current(actor=None, library: str | None = None) -> str:
             pending.marker, pending.savepoints = next(_markers), tuple(connection.savepoint_ids)
         version += f".w{_PROCESS}.{pending.marker}"
     return version
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _lineage_wanted(actor) -> list[str]:
+    """The codes whose ids ``current`` should read for ``actor``: none when already known."""
+    if actor is None or actor.is_anonymous or actor.knows_lineage_ids:
+        return []
+    return sorted(actor.lineage_codes)
 
 
 # ---- writing ------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Lists cached per audience: the API's pages, the list pages' results and facet counts.
+"""Lists cached per audience: the API's pages and items, the list pages' results and facet
+counts.
 
 Two readers with the same seats (organisation and role, ``apps.accounts.actor``) may see
 exactly the same resources (``apps.sharing.policy`` decides from the seats alone), so a
