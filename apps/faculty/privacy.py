@@ -19,3 +19,9 @@ def may_read_contact(actor: Actor, lecturer) -> bool:
         ):
             return True
     return False
+
+
+def may_read_any_contact(actor: Actor) -> bool:
+    """Whether ``may_read_contact`` can be true for this actor for some lecturer: only
+    curators' answers can carry contact data."""
+    return bool(actor.seats_with(CURATORS))

@@ -2,12 +2,16 @@
 the lists: a second read costs no query on the libraries, and nothing stale or out of the
 reader's sight is ever served from it."""
 
+import pickle
+
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.courses.models import Course, GroupRole, TeachingGroupMember
 from apps.faculty.models import Lecturer
+from apps.sharing import api as sharing_api
 from apps.sharing import services
 from tests.conftest import ORG
 from tests.factories import CourseFactory, LecturerFactory
@@ -167,3 +171,68 @@ def test_turning_the_cache_off_reads_the_item_every_time(persona, api, settings)
     _response, from_cache, _n = read(client, f"{COURSES}{course.pk}/")
 
     assert not from_cache
+
+
+def test_no_personal_contact_data_is_kept_in_the_shared_cache(persona, api):
+    """A curator may read a lecturer's contact; the answer is not kept (found in review)."""
+    lecturer = LecturerFactory(
+        owner_code=ORG["M"], status="published", scope="network", author=persona("muni_teacher")
+    )
+    Lecturer.objects.get(pk=lecturer.pk).set_extra(
+        {"contact": {"phone": "13800000000", "id_number": "440602199001011234"}},
+        user=persona("muni_curator"),
+    )
+    for _ in range(2):
+        answer = api("muni_curator").get(f"/api/v1/faculty/{lecturer.pk}/")
+        assert answer.json()["contact"]["id_number"] == "440602199001011234"  # the curator may
+
+    store = caches["lists"]._cache  # the tests' cache is in process (settings)
+    kept = [str(pickle.loads(value)) for value in list(store.values())]
+    assert not [value for value in kept if "440602199001011234" in value]
+
+
+def test_a_teachers_lecturer_answers_are_still_cached(persona, api):
+    lecturer = LecturerFactory(
+        owner_code=ORG["M"], status="published", scope="network", author=persona("muni_teacher")
+    )
+    client = api("tA_teacher")
+    client.get(f"/api/v1/faculty/{lecturer.pk}/")
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/api/v1/faculty/{lecturer.pk}/")
+
+    assert not [q for q in queries.captured_queries if "faculty_lecturer" in q["sql"]]
+
+
+def test_the_browsable_api_is_never_answered_from_the_cache(persona, api):
+    """Its edit form is filled from the serializer, which a cached answer does not have."""
+    course = published(persona, title="可浏览")
+    client = api("muni_curator")
+    for _ in range(2):
+        page = client.get(f"{COURSES}{course.pk}/", {"format": "api"}, HTTP_ACCEPT="text/html")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    # Shown as the answer, and filled into the edit form (the raw data form's textarea).
+    form = html[html.index('id="id__content"') :]
+    assert "&quot;title&quot;: &quot;可浏览&quot;" in form.split("</textarea>")[0]
+
+
+@pytest.fixture
+def fresh_worker():
+    """No field prototypes yet, as in a worker's first request; none left for later tests."""
+    sharing_api._FIELD_PROTOTYPES.clear()
+    yield
+    sharing_api._FIELD_PROTOTYPES.clear()
+
+
+def test_field_labels_follow_each_requests_language_not_the_first_ones(api, fresh_worker):
+    """The serializers' fields are built once per class and language (found in review)."""
+    client = api("muni_curator")
+
+    client.options(COURSES, HTTP_ACCEPT_LANGUAGE="en")  # the worker's first request
+    chinese = client.options(COURSES, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    english = client.options(COURSES, HTTP_ACCEPT_LANGUAGE="en").json()
+
+    assert chinese["actions"]["POST"]["title"]["label"] == "标题"
+    assert english["actions"]["POST"]["title"]["label"] == "Title"

@@ -5,6 +5,7 @@ from apps.sharing.api import SharedResourceViewSet, library_schema
 
 from ..filtersets import LecturerFilterSet
 from ..models import Lecturer
+from ..privacy import may_read_any_contact
 from .serializers import LecturerSerializer
 
 
@@ -48,6 +49,11 @@ class LecturerViewSet(SharedResourceViewSet):
             course_id__in=courses.objects.restrict(self.request.user, "view").values("pk")
         ).select_related("course")
         return [*super().get_prefetches(), Prefetch("group_seats", queryset=visible)]
+
+    def item_cacheable(self, actor) -> bool:
+        """A curator's answer may carry the lecturer's contact (``apps.faculty.privacy``):
+        personal data stays out of the shared cache, so curators read lecturers afresh."""
+        return not may_read_any_contact(actor)
 
     def get_queryset(self):
         queryset = super().get_queryset()
