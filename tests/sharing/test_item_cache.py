@@ -16,19 +16,9 @@ from apps.sharing import services
 from tests.conftest import ORG
 from tests.factories import CourseFactory, LecturerFactory
 
+from .cache_setup import COURSES, committed, published
+
 pytestmark = pytest.mark.django_db
-
-COURSES = "/api/v1/courses/"
-
-
-def published(persona, **kwargs):
-    return CourseFactory(
-        owner_code=ORG["M"],
-        status="published",
-        scope="network",
-        author=persona("muni_teacher"),
-        **kwargs,
-    )
 
 
 def read(client, url):
@@ -37,11 +27,6 @@ def read(client, url):
         response = client.get(url)
     touched = [q for q in queries.captured_queries if "courses_course" in q["sql"]]
     return response, not touched, len(queries.captured_queries)
-
-
-def committed(django_capture_on_commit_callbacks, change):
-    with django_capture_on_commit_callbacks(execute=True):
-        return change()
 
 
 def test_a_second_read_of_an_item_comes_from_the_cache_with_its_etag(persona, api):

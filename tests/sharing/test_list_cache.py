@@ -15,24 +15,9 @@ from apps.sharing.models import ContentVersion
 from tests.conftest import ORG
 from tests.factories import CourseFactory, LecturerFactory
 
+from .cache_setup import COURSES, committed, published, town_a_course
+
 pytestmark = pytest.mark.django_db
-
-COURSES = "/api/v1/courses/"
-
-
-def published(persona, **kwargs):
-    return CourseFactory(
-        owner_code=ORG["M"],
-        status="published",
-        scope="network",
-        author=persona("muni_teacher"),
-        **kwargs,
-    )
-
-
-def town_a_course(persona, **kwargs):
-    """A course of 祖庙街道党校 (town A), written by its teacher."""
-    return CourseFactory(owner_code=ORG["TA"], author=persona("tA_teacher"), **kwargs)
 
 
 def titles(response) -> list[str]:
@@ -243,13 +228,6 @@ def test_reindexing_the_search_columns_refreshes_cached_searches(persona, api):
 
 
 # ---- invalidation with a scope: a change reaches the lists that could show it, no others -----
-
-
-def committed(django_capture_on_commit_callbacks, change):
-    """Run ``change`` as another worker would: committed, its versions raised in the database,
-    nothing left in this transaction's own marker."""
-    with django_capture_on_commit_callbacks(execute=True):
-        return change()
 
 
 def read_from_cache(client, url=COURSES):
