@@ -103,6 +103,9 @@ def served():
         yield primary, replica
 
 
+VERSIONS = "sharing_contentversion"  # the cache key's content versions (apps.sharing)
+
+
 def touched(queries, table):
     return [q["sql"] for q in queries if f'"{table}"' in q["sql"]]
 
@@ -117,13 +120,17 @@ def test_a_write_then_a_read_with_the_same_token_sees_it_while_replay_is_paused(
         url = f"/api/v1/cases/{created.json()['id']}/"
 
         # The writer reads its write at once (from the primary: the replica has not replayed
-        # it), on the detail and in the list.
-        for _ in range(3):
+        # it), on the detail and in the list. The item is computed on the first read and then
+        # served from the per-audience cache, whose key (the content versions) is read where
+        # the rows are: on the primary, every time.
+        for attempt in range(3):
             with served() as (primary, replica):
                 response = writer.get(url)
             assert response.status_code == 200
             assert response.json()["title"] == CASE["title"]
-            assert touched(primary, "cases_case") and not touched(replica, "cases_case")
+            assert touched(primary, VERSIONS) and not touched(replica, VERSIONS)
+            assert not touched(replica, "cases_case")
+            assert touched(primary, "cases_case") or attempt > 0
         listed = writer.get("/api/v1/cases/")
         assert [c["title"] for c in listed.json()["results"]] == [CASE["title"]]
 
@@ -134,14 +141,17 @@ def test_a_write_then_a_read_with_the_same_token_sees_it_while_replay_is_paused(
         assert response.status_code == 404
         assert touched(replica, "cases_case") and not touched(primary, "cases_case")
 
-    # Replay resumed: once the replica has passed the write, both are served by the replica.
+    # Replay resumed: once the replica has passed the write, both are served by the replica
+    # (the item itself perhaps from the cache: the two share seats, and the replica's versions
+    # are now the writer's; the reader's 404 above was not kept, or it would answer 404 again).
     wait_replayed(REPLICA)
     positions.forget_statuses()
     for client in (reader, writer):
         with served() as (primary, replica):
             response = client.get(url)
         assert response.status_code == 200
-        assert touched(replica, "cases_case") and not touched(primary, "cases_case")
+        assert touched(replica, VERSIONS) and not touched(primary, VERSIONS)
+        assert not touched(primary, "cases_case")
 
 
 def test_the_connection_that_serves_other_readers_is_in_recovery(writer_and_reader):
