@@ -644,7 +644,13 @@ def flush_cache(url: str | None) -> None:
     if url and url.startswith("redis"):
         import redis
 
-        redis.Redis.from_url(url).flushdb()
+        try:
+            redis.Redis.from_url(url).flushdb()
+        except redis.exceptions.ConnectionError as error:
+            raise SystemExit(
+                f"The benchmark's cache at {url} is not reachable ({error}): start Redis, "
+                "or run with --cache-url none (a cache per process)."
+            ) from None
 
 
 def report(args, prep: dict, results: list[Result], rss, *, cold: bool, total: int) -> None:
