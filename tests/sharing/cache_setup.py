@@ -28,3 +28,21 @@ def committed(django_capture_on_commit_callbacks, change):
     nothing left in this transaction's own marker."""
     with django_capture_on_commit_callbacks(execute=True):
         return change()
+
+
+def taught_course(persona, lecturer_title):
+    """A published course whose teaching group names a published lecturer: ``(course,
+    lecturer)``."""
+    from apps.courses.models import GroupRole, TeachingGroupMember
+    from tests.factories import LecturerFactory
+
+    course = published(persona)
+    lecturer = LecturerFactory(
+        owner_code=ORG["M"],
+        status="published",
+        scope="network",
+        author=persona("muni_teacher"),
+        title=lecturer_title,
+    )
+    TeachingGroupMember.objects.create(course=course, lecturer=lecturer, role=GroupRole.OFFICIAL)
+    return course, lecturer

@@ -9,14 +9,14 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.courses.models import Course, GroupRole, TeachingGroupMember
+from apps.courses.models import Course
 from apps.faculty.models import Lecturer
 from apps.sharing import api as sharing_api
 from apps.sharing import services
 from tests.conftest import ORG
 from tests.factories import CourseFactory, LecturerFactory
 
-from .cache_setup import COURSES, committed, published
+from .cache_setup import COURSES, committed, published, taught_course
 
 pytestmark = pytest.mark.django_db
 
@@ -60,15 +60,7 @@ def test_an_edit_shows_on_the_next_read_with_its_new_etag(persona, api):
 
 
 def test_a_change_to_a_linked_lecturer_shows_in_the_course(persona, api):
-    course = published(persona)
-    lecturer = LecturerFactory(
-        owner_code=ORG["M"],
-        status="published",
-        scope="network",
-        author=persona("muni_teacher"),
-        title="张老师",
-    )
-    TeachingGroupMember.objects.create(course=course, lecturer=lecturer, role=GroupRole.OFFICIAL)
+    course, lecturer = taught_course(persona, "张老师")
     reader = api("tA_teacher")
     assert "张老师" in str(reader.get(f"{COURSES}{course.pk}/").json())
 

@@ -15,7 +15,7 @@ from apps.sharing.models import ContentVersion
 from tests.conftest import ORG
 from tests.factories import CourseFactory, LecturerFactory
 
-from .cache_setup import COURSES, committed, published, town_a_course
+from .cache_setup import COURSES, committed, published, taught_course, town_a_course
 
 pytestmark = pytest.mark.django_db
 
@@ -53,15 +53,7 @@ def test_a_change_through_the_api_shows_on_the_next_read(persona, api):
 
 
 def test_a_change_to_a_linked_lecturer_shows_in_the_course_list(persona, api):
-    course = published(persona)
-    lecturer = LecturerFactory(
-        owner_code=ORG["M"],
-        status="published",
-        scope="network",
-        author=persona("muni_teacher"),
-        title="张老师",
-    )
-    TeachingGroupMember.objects.create(course=course, lecturer=lecturer, role=GroupRole.OFFICIAL)
+    _course, lecturer = taught_course(persona, "张老师")
     client = api("tA_teacher")
     assert "张老师" in str(client.get(COURSES).json())
 
