@@ -469,10 +469,13 @@ class SharedResourceViewSet(
     def _reload(self, pk):
         return self.get_queryset().get(pk=pk)
 
-    def _respond(self, obj, code=status.HTTP_200_OK):
+    def _represent(self, obj) -> dict:
+        """One item as the API shows it to this reader."""
         self.mark_visible_sources([obj])
-        data = self.get_serializer(obj).data
-        return Response(data, status=code, headers={"ETag": obj.etag})
+        return self.get_serializer(obj).data
+
+    def _respond(self, obj, code=status.HTTP_200_OK):
+        return Response(self._represent(obj), status=code, headers={"ETag": obj.etag})
 
     @staticmethod
     def _content(validated: dict) -> dict:
@@ -512,8 +515,7 @@ class SharedResourceViewSet(
 
     def _item_data(self) -> tuple[dict, str]:
         obj = self.get_object()
-        self.mark_visible_sources([obj])
-        return self.get_serializer(obj).data, obj.etag
+        return self._represent(obj), obj.etag
 
     @idempotent
     def create(self, request, *args, **kwargs):
